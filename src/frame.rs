@@ -1,0 +1,197 @@
+//! The analysis frame: luma and chroma at the working scale, built in one pass over the RGBA pixels, and
+//! the region of interest (the document, or the central part of the photo) as row spans.
+//!
+//! Every check looks at the photo at about the same scale whatever the camera, so its thresholds mean
+//! the same on a 12-megapixel photo and a 720p video frame: a box filter by an integer factor brings the
+//! longer side to at most [`WORKING_SIDE`] pixels.
+
+use crate::view::RgbaView;
+
+/// The longest side of the working frame, in pixels. Verification services look at documents at about
+/// this scale, and the blur thresholds (see `sharpness`) were measured at it.
+pub const WORKING_SIDE: u32 = 1600;
+
+/// Luma (Rec. 601 weights on the encoded values, 0-255) and chroma (max - min of R, G, B) at working scale.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Working width.
+    pub w: usize,
+    /// Working height.
+    pub h: usize,
+    /// Photo pixels per working pixel along each axis.
+    pub scale: u32,
+    /// Luma, row by row.
+    pub luma: Vec<f32>,
+    /// Chroma, row by row.
+    pub chroma: Vec<u8>,
+}
+
+impl Frame {
+    /// Box-filters `view` down by the smallest integer factor that brings its longer side to
+    /// [`WORKING_SIDE`] or less (partial boxes at the right and bottom edges are dropped).
+    pub fn new(view: &RgbaView) -> Self {
+        let (pw, ph) = (view.width(), view.height());
+        let scale = pw.max(ph).div_ceil(WORKING_SIDE).max(1);
+        let w = (pw / scale).max(1) as usize;
+        let h = (ph / scale).max(1) as usize;
+        let s = scale as usize;
+        let mut luma = vec![0f32; w * h];
+        let mut chroma = vec![0u8; w * h];
+        let mut acc_y = vec![0u32; w];
+        let mut acc_c = vec![0u32; w];
+        let rows_per = s.min(ph as usize);
+        let cols_per = s.min(pw as usize);
+        let norm = 1.0 / (256.0 * (rows_per * cols_per) as f32);
+        for (oy, (lrow, crow)) in luma.chunks_exact_mut(w).zip(chroma.chunks_exact_mut(w)).enumerate() {
+            acc_y.iter_mut().for_each(|a| *a = 0);
+            acc_c.iter_mut().for_each(|a| *a = 0);
+            for dy in 0..rows_per {
+                let row = view.row((oy * s + dy) as u32);
+                for (ox, (ay, ac)) in acc_y.iter_mut().zip(acc_c.iter_mut()).enumerate() {
+                    let start = ox * s * 4;
+                    for px in row[start..start + cols_per * 4].chunks_exact(4) {
+                        let (r, g, b) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
+                        *ay += 77 * r + 150 * g + 29 * b;
+                        *ac += r.max(g).max(b) - r.min(g).min(b);
+                    }
+                }
+            }
+            let n = (rows_per * cols_per) as u32;
+            for ox in 0..w {
+                lrow[ox] = acc_y[ox] as f32 * norm;
+                crow[ox] = (acc_c[ox] / n) as u8;
+            }
+        }
+        Self { w, h, scale, luma, chroma }
+    }
+
+    /// Luma at `(x, y)`; both must be in range.
+    #[inline]
+    pub fn at(&self, x: usize, y: usize) -> f32 {
+        self.luma[y * self.w + x]
+    }
+}
+
+/// A convex region of the working frame as one horizontal span `[x0, x1)` per row from `y0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roi {
+    /// First row.
+    pub y0: usize,
+    /// Spans of rows `y0`, `y0 + 1`, ...; empty spans have `x0 == x1`.
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl Roi {
+    /// The whole frame.
+    pub fn full(w: usize, h: usize) -> Self {
+        Self { y0: 0, spans: vec![(0, w); h] }
+    }
+
+    /// The central `frac` of the frame in each direction (at least one pixel).
+    pub fn central(w: usize, h: usize, frac: f32) -> Self {
+        let cw = ((w as f32 * frac).round() as usize).clamp(1, w);
+        let ch = ((h as f32 * frac).round() as usize).clamp(1, h);
+        let (x0, y0) = ((w - cw) / 2, (h - ch) / 2);
+        Self { y0, spans: vec![(x0, x0 + cw); ch] }
+    }
+
+    /// The pixels of a convex quadrilateral given in working-frame coordinates, clipped to the frame.
+    /// Falls back to the central part of the frame when the quadrilateral covers no pixel.
+    pub fn quad(w: usize, h: usize, q: [[f32; 2]; 4]) -> Self {
+        let ymin = q.iter().map(|p| p[1]).fold(f32::INFINITY, f32::min).floor().max(0.0) as usize;
+        let ymax = (q.iter().map(|p| p[1]).fold(f32::NEG_INFINITY, f32::max).ceil().max(0.0) as usize).min(h);
+        let mut spans = Vec::with_capacity(ymax.saturating_sub(ymin));
+        for y in ymin..ymax {
+            let yc = y as f32 + 0.5;
+            let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+            for i in 0..4 {
+                let (a, b) = (q[i], q[(i + 1) % 4]);
+                if (a[1] <= yc && b[1] > yc) || (b[1] <= yc && a[1] > yc) {
+                    let x = a[0] + (yc - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+            }
+            let x0 = (lo.max(0.0).round() as usize).min(w);
+            let x1 = (hi.max(0.0).round() as usize).min(w).max(x0);
+            spans.push((x0, x1));
+        }
+        let roi = Self { y0: ymin, spans };
+        if roi.area() == 0 {
+            Self::central(w, h, 0.6)
+        } else {
+            roi
+        }
+    }
+
+    /// Number of pixels.
+    pub fn area(&self) -> usize {
+        self.spans.iter().map(|(a, b)| b - a).sum()
+    }
+
+    /// Rows with their spans: `(y, x0, x1)`.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.spans.iter().enumerate().map(move |(i, &(a, b))| (self.y0 + i, a, b))
+    }
+
+    /// Whether `(x, y)` is inside.
+    pub fn contains(&self, x: usize, y: usize) -> bool {
+        y >= self.y0 && self.spans.get(y - self.y0).is_some_and(|&(a, b)| x >= a && x < b)
+    }
+
+    /// Bounding box `(x0, y0, x1, y1)`, exclusive at the far sides.
+    pub fn bbox(&self) -> (usize, usize, usize, usize) {
+        let x0 = self.spans.iter().filter(|s| s.1 > s.0).map(|s| s.0).min().unwrap_or(0);
+        let x1 = self.spans.iter().map(|s| s.1).max().unwrap_or(0);
+        (x0, self.y0, x1.max(x0), self.y0 + self.spans.len())
+    }
+
+    /// The mean width of the non-empty rows, in working pixels.
+    pub fn mean_width(&self) -> f32 {
+        let rows = self.spans.iter().filter(|s| s.1 > s.0).count().max(1);
+        self.area() as f32 / rows as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view_of(px: &[u8], w: u32, h: u32) -> RgbaView<'_> {
+        RgbaView::new(px, w, h).expect("valid test image")
+    }
+
+    #[test]
+    fn luma_and_chroma_of_literal_pixels() {
+        let px = [255, 255, 255, 255, 255, 0, 0, 255, 0, 0, 0, 255];
+        let f = Frame::new(&view_of(&px, 3, 1));
+        assert_eq!((f.w, f.h, f.scale), (3, 1, 1));
+        assert!((f.luma[0] - 255.0).abs() < 0.01);
+        assert!((f.luma[1] - 255.0 * 77.0 / 256.0).abs() < 0.01);
+        assert_eq!(f.chroma, vec![0, 255, 0]);
+    }
+
+    #[test]
+    fn downscales_by_an_integer_box() {
+        let (w, h) = (3300u32, 10u32);
+        let mut px = vec![0u8; (w * h * 4) as usize];
+        for (i, p) in px.chunks_exact_mut(4).enumerate() {
+            let v = if (i % w as usize) % 2 == 0 { 200 } else { 100 };
+            p.copy_from_slice(&[v, v, v, 255]);
+        }
+        let f = Frame::new(&view_of(&px, w, h));
+        assert_eq!((f.scale, f.w, f.h), (3, 1100, 3));
+        // Boxes of 3 columns alternate 200,100,200 and 100,200,100.
+        assert!((f.luma[0] - 500.0 / 3.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn quad_roi_covers_its_inside() {
+        let roi = Roi::quad(100, 100, [[10.0, 10.0], [90.0, 10.0], [90.0, 60.0], [10.0, 60.0]]);
+        assert_eq!(roi.bbox(), (10, 10, 90, 60));
+        assert_eq!(roi.area(), 80 * 50);
+        assert!(roi.contains(50, 30) && !roi.contains(5, 30) && !roi.contains(50, 70));
+        let outside = Roi::quad(100, 100, [[-50.0, -50.0], [-10.0, -50.0], [-10.0, -10.0], [-50.0, -10.0]]);
+        assert_eq!(outside, Roi::central(100, 100, 0.6));
+    }
+}

@@ -1,0 +1,251 @@
+//! Glare: specular hot spots on the document, found as blobs of washed-out cells (every pixel near white
+//! and colourless) that are ringed by a halo of lifted darks.
+//!
+//! White paper is also near white, so whiteness alone proves nothing. What a reflection does and paper
+//! does not is wash out the print under it and brighten everything around it: the darkest pixels of the
+//! cells just outside a glare blob are far lighter than print, while blank paper is bordered by print or
+//! by the card's edge. We split the region into cells, mark the washed ones, join them into blobs, and
+//! keep the blobs whose ring of neighbouring cells has a high black level.
+
+use crate::frame::{Frame, Roi};
+use crate::report::{Bound, Check, Rect, Status, Text};
+
+/// Thresholds for [`glare`].
+#[derive(Clone, Copy, Debug)]
+pub struct GlareConfig {
+    /// Share of the region covered by glare at and above which the photo fails.
+    pub fail: f32,
+    /// Share at and above which it warns.
+    pub warn: f32,
+    /// A cell is washed out when its darkest pixel is at least this light...
+    pub washed_min_luma: f32,
+    /// ...and its mean chroma at most this.
+    pub washed_max_chroma: u8,
+    /// A blob is glare when the median black level of the cells around it is at least this...
+    pub halo_min_luma: f32,
+    /// ...and it holds a washed-out disc of at least this radius (working pixels).
+    pub min_core: f32,
+}
+
+impl Default for GlareConfig {
+    fn default() -> Self {
+        // Measured with `cargo xtask eval` on synthetic-dev; see the README's accuracy table.
+        // Clean photos' blobs have halos up to 157 or cores up to 21 px (the visa's white fields, specimens'
+        // blank paper); hot spots of peak 400 on coloured documents 164-208 and 24-72 px.
+        Self { fail: 0.01, warn: 0.004, washed_min_luma: 235.0, washed_max_chroma: 24, halo_min_luma: 160.0, min_core: 22.0 }
+    }
+}
+
+/// Cell side in working pixels.
+const CELL: usize = 8;
+/// How many cells out the halo ring reaches.
+const RING: usize = 3;
+
+/// A washed-out blob and the black level around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Blob {
+    /// Box in working pixels.
+    pub rect: Rect,
+    /// Pixels (cells times cell area) inside the region.
+    pub area: f32,
+    /// Median of the darkest pixel of each ring cell (255 when there is no ring).
+    pub halo: f32,
+    /// Radius of the largest disc of washed cells inside the blob, in working pixels: print washed out
+    /// over a wide area, which blank paper between lines of print does not have.
+    pub core: f32,
+}
+
+/// Every washed-out blob in `roi`.
+pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
+    let (cw, ch) = (frame.w / CELL, frame.h / CELL);
+    if cw == 0 || ch == 0 {
+        return Vec::new();
+    }
+    // Per cell: inside the region, darkest luma, washed.
+    let mut inside = vec![false; cw * ch];
+    let mut dark = vec![255f32; cw * ch];
+    let mut washed = vec![false; cw * ch];
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let (x0, y0) = (cx * CELL, cy * CELL);
+            if !roi.contains(x0 + CELL / 2, y0 + CELL / 2) {
+                continue;
+            }
+            let (mut mn, mut chroma) = (255f32, 0u32);
+            for y in y0..y0 + CELL {
+                let row = y * frame.w;
+                for x in x0..x0 + CELL {
+                    mn = mn.min(frame.luma[row + x]);
+                    chroma += u32::from(frame.chroma[row + x]);
+                }
+            }
+            let k = cy * cw + cx;
+            inside[k] = true;
+            dark[k] = mn;
+            washed[k] = mn >= cfg.washed_min_luma && chroma <= u32::from(cfg.washed_max_chroma) * (CELL * CELL) as u32;
+        }
+    }
+    let dist = chamfer(&washed, cw, ch);
+    let mut label = vec![u32::MAX; cw * ch];
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    let mut ring = Vec::new();
+    for start in 0..cw * ch {
+        if !washed[start] || label[start] != u32::MAX {
+            continue;
+        }
+        let id = out.len() as u32;
+        label[start] = id;
+        stack.push(start);
+        let (mut n, mut bx0, mut by0, mut bx1, mut by1) = (0usize, cw, ch, 0, 0);
+        let mut core = 0u32;
+        while let Some(k) = stack.pop() {
+            n += 1;
+            core = core.max(dist[k]);
+            let (cx, cy) = (k % cw, k / cw);
+            (bx0, by0, bx1, by1) = (bx0.min(cx), by0.min(cy), bx1.max(cx), by1.max(cy));
+            let mut visit = |j: usize| {
+                if washed[j] && label[j] == u32::MAX {
+                    label[j] = id;
+                    stack.push(j);
+                }
+            };
+            if cx > 0 {
+                visit(k - 1);
+            }
+            if cx + 1 < cw {
+                visit(k + 1);
+            }
+            if cy > 0 {
+                visit(k - cw);
+            }
+            if cy + 1 < ch {
+                visit(k + cw);
+            }
+        }
+        // The ring: non-washed cells inside the region within RING cells of the blob.
+        ring.clear();
+        for cy in by0.saturating_sub(RING)..(by1 + RING + 1).min(ch) {
+            for cx in bx0.saturating_sub(RING)..(bx1 + RING + 1).min(cw) {
+                let k = cy * cw + cx;
+                if !inside[k] || washed[k] {
+                    continue;
+                }
+                let near = (cy.saturating_sub(RING)..(cy + RING + 1).min(ch))
+                    .any(|yy| (cx.saturating_sub(RING)..(cx + RING + 1).min(cw)).any(|xx| label[yy * cw + xx] == id));
+                if near {
+                    ring.push(dark[k]);
+                }
+            }
+        }
+        let halo = if ring.is_empty() {
+            255.0
+        } else {
+            let mid = ring.len() / 2;
+            *ring.select_nth_unstable_by(mid, f32::total_cmp).1
+        };
+        let rect = Rect { x: (bx0 * CELL) as f32, y: (by0 * CELL) as f32, w: ((bx1 - bx0 + 1) * CELL) as f32, h: ((by1 - by0 + 1) * CELL) as f32 };
+        out.push(Blob { rect, area: (n * CELL * CELL) as f32, halo, core: core as f32 / 3.0 * CELL as f32 });
+    }
+    out
+}
+
+/// The 3-4 chamfer distance (3 per cell step) from each washed cell to the nearest cell that is not
+/// washed or lies outside the grid.
+fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
+    let mut d: Vec<u32> = washed.iter().map(|&w| if w { u32::MAX / 2 } else { 0 }).collect();
+    let at = |d: &[u32], x: isize, y: isize| if x < 0 || y < 0 || x >= cw as isize || y >= ch as isize { 0 } else { d[y as usize * cw + x as usize] };
+    for y in 0..ch as isize {
+        for x in 0..cw as isize {
+            let k = y as usize * cw + x as usize;
+            if d[k] == 0 {
+                continue;
+            }
+            let m = (at(&d, x - 1, y) + 3).min(at(&d, x, y - 1) + 3).min(at(&d, x - 1, y - 1) + 4).min(at(&d, x + 1, y - 1) + 4);
+            d[k] = d[k].min(m);
+        }
+    }
+    for y in (0..ch as isize).rev() {
+        for x in (0..cw as isize).rev() {
+            let k = y as usize * cw + x as usize;
+            if d[k] == 0 {
+                continue;
+            }
+            let m = (at(&d, x + 1, y) + 3).min(at(&d, x, y + 1) + 3).min(at(&d, x + 1, y + 1) + 4).min(at(&d, x - 1, y + 1) + 4);
+            d[k] = d[k].min(m);
+        }
+    }
+    d
+}
+
+/// The glare check: value is the share of the region under glare (0-1); boxes are the blobs.
+pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
+    let area = roi.area().max(1) as f32;
+    let min_blob = area * cfg.warn * 0.5;
+    // A washed area over a quarter of the region is the paper itself (a white passport page), not a spot.
+    let max_blob = area * 0.25;
+    let found: Vec<Blob> = blobs(frame, roi, cfg)
+        .into_iter()
+        .filter(|b| b.area >= min_blob && b.area <= max_blob && b.halo >= cfg.halo_min_luma && b.core >= cfg.min_core)
+        .collect();
+    let share = found.iter().map(|b| b.area).sum::<f32>() / area;
+    let status = Status::above(share, cfg.warn, cfg.fail);
+    let s = frame.scale as f32;
+    let boxes: Vec<Rect> = found.iter().map(|b| Rect { x: b.rect.x * s, y: b.rect.y * s, w: b.rect.w * s, h: b.rect.h * s }).collect();
+    let region = boxes.iter().copied().reduce(|a, b| {
+        let (x0, y0) = (a.x.min(b.x), a.y.min(b.y));
+        Rect { x: x0, y: y0, w: (a.x + a.w).max(b.x + b.w) - x0, h: (a.y + a.h).max(b.y + b.h) - y0 }
+    });
+    let message = if status == Status::Pass {
+        Text::new("No glare on the document.", "证件上没有反光。")
+    } else {
+        Text::new(
+            "A reflection hides part of the document. Turn off the flash, and tilt the card slightly or move away from the lamp until the bright spot is gone.",
+            "证件上有反光，遮住了部分内容。请关闭闪光灯，稍微倾斜证件或远离灯光，直到亮斑消失。",
+        )
+    };
+    let threshold = if status == Status::Fail { cfg.fail } else { cfg.warn };
+    let reason = if status == Status::Pass { "" } else { "hot_spot" };
+    Check { id: "glare", status, value: Some(share), threshold, bound: Bound::Max, reason, region, boxes, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::RgbaView;
+
+    /// A 320x200 card: light-grey paper with dark "text" rows, optionally a Gaussian hot spot.
+    fn card(paper: u8, spot: bool) -> Frame {
+        let (w, h) = (320usize, 200usize);
+        let mut px = vec![0u8; w * h * 4];
+        for y in 0..h {
+            for x in 0..w {
+                let text = (y % 16) < 5 && (x % 12) < 7;
+                let mut v = if text { 40.0 } else { f32::from(paper) };
+                if spot {
+                    let (dx, dy) = (x as f32 - 160.0, y as f32 - 100.0);
+                    v += 400.0 * (-(dx * dx + dy * dy) / (2.0 * 30.0 * 30.0)).exp();
+                }
+                let v = v.min(255.0) as u8;
+                px[(y * w + x) * 4..][..4].copy_from_slice(&[v, v, v, 255]);
+            }
+        }
+        Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"))
+    }
+
+    #[test]
+    fn a_hot_spot_is_glare_and_its_box_covers_it() {
+        let f = card(200, true);
+        let c = glare(&f, &Roi::full(f.w, f.h), &GlareConfig::default());
+        assert_eq!(c.status, Status::Fail, "{c:?}");
+        let r = c.region.expect("region");
+        assert!(r.x <= 160.0 && r.x + r.w >= 160.0 && r.y <= 100.0 && r.y + r.h >= 100.0);
+    }
+
+    #[test]
+    fn white_paper_with_print_is_not_glare() {
+        let f = card(255, false);
+        let c = glare(&f, &Roi::full(f.w, f.h), &GlareConfig::default());
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+    }
+}
