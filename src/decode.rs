@@ -26,13 +26,27 @@ pub struct Decoded {
 
 /// Reads and decodes the file at `path`.
 pub fn decode_file(path: &Path) -> Result<Decoded, Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::Io { detail: e.to_string() })?;
-    let len = file.metadata().map_err(|e| Error::Io { detail: e.to_string() })?.len();
+    let file = std::fs::File::open(path).map_err(|e| Error::Io {
+        detail: e.to_string(),
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::Io {
+            detail: e.to_string(),
+        })?
+        .len();
     if len > MAX_FILE_BYTES {
-        return Err(Error::FileTooLarge { bytes: len, max_bytes: MAX_FILE_BYTES });
+        return Err(Error::FileTooLarge {
+            bytes: len,
+            max_bytes: MAX_FILE_BYTES,
+        });
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::Io { detail: e.to_string() })?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Io {
+            detail: e.to_string(),
+        })?;
     decode_bytes(&bytes)
 }
 
@@ -67,13 +81,18 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, Error> {
         return Err(Error::EmptyFile);
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::FileTooLarge { bytes: bytes.len() as u64, max_bytes: MAX_FILE_BYTES });
+        return Err(Error::FileTooLarge {
+            bytes: bytes.len() as u64,
+            max_bytes: MAX_FILE_BYTES,
+        });
     }
     let format = match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => f,
         _ => {
             return Err(match unsupported_format(bytes) {
-                Some(name) => Error::Unsupported { format: name.to_string() },
+                Some(name) => Error::Unsupported {
+                    format: name.to_string(),
+                },
                 None => Error::NotAnImage,
             })
         }
@@ -88,29 +107,56 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, Error> {
     let mut decoder = reader.into_decoder().map_err(map_image_error)?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
-        return Err(Error::EmptyImage { width: w, height: h });
+        return Err(Error::EmptyImage {
+            width: w,
+            height: h,
+        });
     }
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(Error::TooLarge { width: w, height: h, max_pixels: MAX_PIXELS });
+        return Err(Error::TooLarge {
+            width: w,
+            height: h,
+            max_pixels: MAX_PIXELS,
+        });
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
     img.apply_orientation(orientation);
     let rgba = img.into_rgba8();
     let (width, height) = rgba.dimensions();
-    Ok(Decoded { rgba: rgba.into_raw(), width, height })
+    Ok(Decoded {
+        rgba: rgba.into_raw(),
+        width,
+        height,
+    })
 }
 
 fn map_image_error(e: image::ImageError) -> Error {
     use image::error::{ImageError as E, LimitErrorKind};
     match e {
         E::Limits(l) => match l.kind() {
-            LimitErrorKind::DimensionError => Error::TooLarge { width: 0, height: 0, max_pixels: MAX_PIXELS },
-            _ => Error::TooLarge { width: 0, height: 0, max_pixels: MAX_PIXELS },
+            LimitErrorKind::DimensionError => Error::TooLarge {
+                width: 0,
+                height: 0,
+                max_pixels: MAX_PIXELS,
+            },
+            _ => Error::TooLarge {
+                width: 0,
+                height: 0,
+                max_pixels: MAX_PIXELS,
+            },
         },
-        E::Unsupported(u) => Error::Unsupported { format: u.to_string() },
-        E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Error::Corrupt { detail: "the file ends too early".into() },
-        other => Error::Corrupt { detail: other.to_string() },
+        E::Unsupported(u) => Error::Unsupported {
+            format: u.to_string(),
+        },
+        E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Error::Corrupt {
+            detail: "the file ends too early".into(),
+        },
+        other => Error::Corrupt {
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -119,7 +165,9 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([(x * 40) as u8, (y * 40) as u8, 90, 255]));
+        let img = image::RgbaImage::from_fn(w, h, |x, y| {
+            image::Rgba([(x * 40) as u8, (y * 40) as u8, 90, 255])
+        });
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).expect("encode");
         out.into_inner()
@@ -131,11 +179,17 @@ mod tests {
         assert_eq!((ok.width, ok.height, ok.rgba.len()), (5, 3, 60));
         assert_eq!(&ok.rgba[4..8], &[40, 0, 90, 255]);
         assert_eq!(decode_bytes(&[]).unwrap_err(), Error::EmptyFile);
-        assert_eq!(decode_bytes(b"hello, not an image").unwrap_err(), Error::NotAnImage);
+        assert_eq!(
+            decode_bytes(b"hello, not an image").unwrap_err(),
+            Error::NotAnImage
+        );
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
         assert_eq!(decode_bytes(heic).unwrap_err().code(), "unsupported");
         let full = png(40, 40);
-        assert_eq!(decode_bytes(&full[..full.len() / 2]).unwrap_err().code(), "corrupt");
+        assert_eq!(
+            decode_bytes(&full[..full.len() / 2]).unwrap_err().code(),
+            "corrupt"
+        );
     }
 
     #[test]

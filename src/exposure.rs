@@ -26,7 +26,14 @@ impl Default for ExposureConfig {
         // Measured with `cargo xtask eval` on synthetic-dev; see the README's accuracy table.
         // White point: 126-139 at -2 EV, 173-190 at -1 EV, 235-255 at 0 EV. Mean: at most 228 on clean
         // photos (white passports included), 235-247 at +2 EV.
-        Self { dark_fail: 150.0, dark_warn: 185.0, bright_fail: 233.0, bright_warn: 229.0, black_clip_fail: 0.5, contrast_fail: 40.0 }
+        Self {
+            dark_fail: 150.0,
+            dark_warn: 185.0,
+            bright_fail: 233.0,
+            bright_warn: 229.0,
+            black_clip_fail: 0.5,
+            contrast_fail: 40.0,
+        }
     }
 }
 
@@ -87,32 +94,64 @@ pub fn exposure(frame: &Frame, roi: &Roi, cfg: &ExposureConfig) -> Check {
     let spread = s.p[4] - s.p[0];
     let (status, reason, value, threshold, bound, message) = if white_point <= cfg.dark_warn {
         let st = Status::below(white_point, cfg.dark_warn, cfg.dark_fail);
-        let t = if st == Status::Fail { cfg.dark_fail } else { cfg.dark_warn };
+        let t = if st == Status::Fail {
+            cfg.dark_fail
+        } else {
+            cfg.dark_warn
+        };
         (st, "too_dark", white_point, t, Bound::Min, Text::new(
             "The photo is too dark. Move to even daylight or a brighter room (no flash) and take it again.",
             "照片太暗。请到光线均匀的自然光下或更亮的房间（不要开闪光灯）重新拍摄。",
         ))
     } else if s.mean >= cfg.bright_warn {
         let st = Status::above(s.mean, cfg.bright_warn, cfg.bright_fail);
-        let t = if st == Status::Fail { cfg.bright_fail } else { cfg.bright_warn };
+        let t = if st == Status::Fail {
+            cfg.bright_fail
+        } else {
+            cfg.bright_warn
+        };
         (st, "overexposed", s.mean, t, Bound::Max, Text::new(
             "The photo is overexposed: the document is washed out. Move out of direct light, turn off the flash, or tap the document on the screen so the camera exposes for it.",
             "照片曝光过度，证件发白。请避开直射光、关闭闪光灯，或在屏幕上点一下证件让相机按证件测光。",
         ))
     } else if s.black >= cfg.black_clip_fail {
-        (Status::Fail, "clipped_shadows", s.black, cfg.black_clip_fail, Bound::Max, Text::new(
-            "Much of the document is pure black. Use more light and take the photo again.",
-            "证件大部分是纯黑色。请增加光线后重新拍摄。",
-        ))
+        (
+            Status::Fail,
+            "clipped_shadows",
+            s.black,
+            cfg.black_clip_fail,
+            Bound::Max,
+            Text::new(
+                "Much of the document is pure black. Use more light and take the photo again.",
+                "证件大部分是纯黑色。请增加光线后重新拍摄。",
+            ),
+        )
     } else if spread <= cfg.contrast_fail && s.black < cfg.black_clip_fail {
         (Status::Fail, "low_contrast", spread, cfg.contrast_fail, Bound::Min, Text::new(
             "The photo has too little contrast: the text does not stand out. Use brighter, even light and keep the lens clean.",
             "照片对比度太低，文字不清楚。请使用更亮、更均匀的光线，并擦干净镜头。",
         ))
     } else {
-        (Status::Pass, "", white_point, cfg.dark_warn, Bound::Min, Text::new("The exposure is good.", "曝光正常。"))
+        (
+            Status::Pass,
+            "",
+            white_point,
+            cfg.dark_warn,
+            Bound::Min,
+            Text::new("The exposure is good.", "曝光正常。"),
+        )
     };
-    Check { id: "exposure", status, value: Some(value), threshold, bound, reason, region: None, boxes: Vec::new(), message }
+    Check {
+        id: "exposure",
+        status,
+        value: Some(value),
+        threshold,
+        bound,
+        reason,
+        region: None,
+        boxes: Vec::new(),
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,11 @@ impl Frame {
         let rows_per = s.min(ph as usize);
         let cols_per = s.min(pw as usize);
         let norm = 1.0 / (256.0 * (rows_per * cols_per) as f32);
-        for (oy, (lrow, crow)) in luma.chunks_exact_mut(w).zip(chroma.chunks_exact_mut(w)).enumerate() {
+        for (oy, (lrow, crow)) in luma
+            .chunks_exact_mut(w)
+            .zip(chroma.chunks_exact_mut(w))
+            .enumerate()
+        {
             acc_y.iter_mut().for_each(|a| *a = 0);
             acc_c.iter_mut().for_each(|a| *a = 0);
             for dy in 0..rows_per {
@@ -62,7 +66,13 @@ impl Frame {
                 crow[ox] = (acc_c[ox] / n) as u8;
             }
         }
-        Self { w, h, scale, luma, chroma }
+        Self {
+            w,
+            h,
+            scale,
+            luma,
+            chroma,
+        }
     }
 
     /// Luma at `(x, y)`; both must be in range.
@@ -84,7 +94,10 @@ pub struct Roi {
 impl Roi {
     /// The whole frame.
     pub fn full(w: usize, h: usize) -> Self {
-        Self { y0: 0, spans: vec![(0, w); h] }
+        Self {
+            y0: 0,
+            spans: vec![(0, w); h],
+        }
     }
 
     /// The central `frac` of the frame in each direction (at least one pixel).
@@ -92,14 +105,28 @@ impl Roi {
         let cw = ((w as f32 * frac).round() as usize).clamp(1, w);
         let ch = ((h as f32 * frac).round() as usize).clamp(1, h);
         let (x0, y0) = ((w - cw) / 2, (h - ch) / 2);
-        Self { y0, spans: vec![(x0, x0 + cw); ch] }
+        Self {
+            y0,
+            spans: vec![(x0, x0 + cw); ch],
+        }
     }
 
     /// The pixels of a convex quadrilateral given in working-frame coordinates, clipped to the frame.
     /// Falls back to the central part of the frame when the quadrilateral covers no pixel.
     pub fn quad(w: usize, h: usize, q: [[f32; 2]; 4]) -> Self {
-        let ymin = q.iter().map(|p| p[1]).fold(f32::INFINITY, f32::min).floor().max(0.0) as usize;
-        let ymax = (q.iter().map(|p| p[1]).fold(f32::NEG_INFINITY, f32::max).ceil().max(0.0) as usize).min(h);
+        let ymin = q
+            .iter()
+            .map(|p| p[1])
+            .fold(f32::INFINITY, f32::min)
+            .floor()
+            .max(0.0) as usize;
+        let ymax = (q
+            .iter()
+            .map(|p| p[1])
+            .fold(f32::NEG_INFINITY, f32::max)
+            .ceil()
+            .max(0.0) as usize)
+            .min(h);
         let mut spans = Vec::with_capacity(ymax.saturating_sub(ymin));
         for y in ymin..ymax {
             let yc = y as f32 + 0.5;
@@ -131,17 +158,30 @@ impl Roi {
 
     /// Rows with their spans: `(y, x0, x1)`.
     pub fn rows(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-        self.spans.iter().enumerate().map(move |(i, &(a, b))| (self.y0 + i, a, b))
+        self.spans
+            .iter()
+            .enumerate()
+            .map(move |(i, &(a, b))| (self.y0 + i, a, b))
     }
 
     /// Whether `(x, y)` is inside.
     pub fn contains(&self, x: usize, y: usize) -> bool {
-        y >= self.y0 && self.spans.get(y - self.y0).is_some_and(|&(a, b)| x >= a && x < b)
+        y >= self.y0
+            && self
+                .spans
+                .get(y - self.y0)
+                .is_some_and(|&(a, b)| x >= a && x < b)
     }
 
     /// Bounding box `(x0, y0, x1, y1)`, exclusive at the far sides.
     pub fn bbox(&self) -> (usize, usize, usize, usize) {
-        let x0 = self.spans.iter().filter(|s| s.1 > s.0).map(|s| s.0).min().unwrap_or(0);
+        let x0 = self
+            .spans
+            .iter()
+            .filter(|s| s.1 > s.0)
+            .map(|s| s.0)
+            .min()
+            .unwrap_or(0);
         let x1 = self.spans.iter().map(|s| s.1).max().unwrap_or(0);
         (x0, self.y0, x1.max(x0), self.y0 + self.spans.len())
     }
@@ -187,11 +227,24 @@ mod tests {
 
     #[test]
     fn quad_roi_covers_its_inside() {
-        let roi = Roi::quad(100, 100, [[10.0, 10.0], [90.0, 10.0], [90.0, 60.0], [10.0, 60.0]]);
+        let roi = Roi::quad(
+            100,
+            100,
+            [[10.0, 10.0], [90.0, 10.0], [90.0, 60.0], [10.0, 60.0]],
+        );
         assert_eq!(roi.bbox(), (10, 10, 90, 60));
         assert_eq!(roi.area(), 80 * 50);
         assert!(roi.contains(50, 30) && !roi.contains(5, 30) && !roi.contains(50, 70));
-        let outside = Roi::quad(100, 100, [[-50.0, -50.0], [-10.0, -50.0], [-10.0, -10.0], [-50.0, -10.0]]);
+        let outside = Roi::quad(
+            100,
+            100,
+            [
+                [-50.0, -50.0],
+                [-10.0, -50.0],
+                [-10.0, -10.0],
+                [-50.0, -10.0],
+            ],
+        );
         assert_eq!(outside, Roi::central(100, 100, 0.6));
     }
 }

@@ -32,7 +32,14 @@ impl Default for GlareConfig {
         // Measured with `cargo xtask eval` on synthetic-dev; see the README's accuracy table.
         // Clean photos' blobs have halos up to 157 or cores up to 21 px (the visa's white fields, specimens'
         // blank paper); hot spots of peak 400 on coloured documents 164-208 and 24-72 px.
-        Self { fail: 0.01, warn: 0.004, washed_min_luma: 235.0, washed_max_chroma: 24, halo_min_luma: 160.0, min_core: 22.0 }
+        Self {
+            fail: 0.01,
+            warn: 0.004,
+            washed_min_luma: 235.0,
+            washed_max_chroma: 24,
+            halo_min_luma: 160.0,
+            min_core: 22.0,
+        }
     }
 }
 
@@ -82,7 +89,8 @@ pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
             let k = cy * cw + cx;
             inside[k] = true;
             dark[k] = mn;
-            washed[k] = mn >= cfg.washed_min_luma && chroma <= u32::from(cfg.washed_max_chroma) * (CELL * CELL) as u32;
+            washed[k] = mn >= cfg.washed_min_luma
+                && chroma <= u32::from(cfg.washed_max_chroma) * (CELL * CELL) as u32;
         }
     }
     let dist = chamfer(&washed, cw, ch);
@@ -131,8 +139,10 @@ pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
                 if !inside[k] || washed[k] {
                     continue;
                 }
-                let near = (cy.saturating_sub(RING)..(cy + RING + 1).min(ch))
-                    .any(|yy| (cx.saturating_sub(RING)..(cx + RING + 1).min(cw)).any(|xx| label[yy * cw + xx] == id));
+                let near = (cy.saturating_sub(RING)..(cy + RING + 1).min(ch)).any(|yy| {
+                    (cx.saturating_sub(RING)..(cx + RING + 1).min(cw))
+                        .any(|xx| label[yy * cw + xx] == id)
+                });
                 if near {
                     ring.push(dark[k]);
                 }
@@ -144,8 +154,18 @@ pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
             let mid = ring.len() / 2;
             *ring.select_nth_unstable_by(mid, f32::total_cmp).1
         };
-        let rect = Rect { x: (bx0 * CELL) as f32, y: (by0 * CELL) as f32, w: ((bx1 - bx0 + 1) * CELL) as f32, h: ((by1 - by0 + 1) * CELL) as f32 };
-        out.push(Blob { rect, area: (n * CELL * CELL) as f32, halo, core: core as f32 / 3.0 * CELL as f32 });
+        let rect = Rect {
+            x: (bx0 * CELL) as f32,
+            y: (by0 * CELL) as f32,
+            w: ((bx1 - bx0 + 1) * CELL) as f32,
+            h: ((by1 - by0 + 1) * CELL) as f32,
+        };
+        out.push(Blob {
+            rect,
+            area: (n * CELL * CELL) as f32,
+            halo,
+            core: core as f32 / 3.0 * CELL as f32,
+        });
     }
     out
 }
@@ -153,15 +173,27 @@ pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
 /// The 3-4 chamfer distance (3 per cell step) from each washed cell to the nearest cell that is not
 /// washed or lies outside the grid.
 fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
-    let mut d: Vec<u32> = washed.iter().map(|&w| if w { u32::MAX / 2 } else { 0 }).collect();
-    let at = |d: &[u32], x: isize, y: isize| if x < 0 || y < 0 || x >= cw as isize || y >= ch as isize { 0 } else { d[y as usize * cw + x as usize] };
+    let mut d: Vec<u32> = washed
+        .iter()
+        .map(|&w| if w { u32::MAX / 2 } else { 0 })
+        .collect();
+    let at = |d: &[u32], x: isize, y: isize| {
+        if x < 0 || y < 0 || x >= cw as isize || y >= ch as isize {
+            0
+        } else {
+            d[y as usize * cw + x as usize]
+        }
+    };
     for y in 0..ch as isize {
         for x in 0..cw as isize {
             let k = y as usize * cw + x as usize;
             if d[k] == 0 {
                 continue;
             }
-            let m = (at(&d, x - 1, y) + 3).min(at(&d, x, y - 1) + 3).min(at(&d, x - 1, y - 1) + 4).min(at(&d, x + 1, y - 1) + 4);
+            let m = (at(&d, x - 1, y) + 3)
+                .min(at(&d, x, y - 1) + 3)
+                .min(at(&d, x - 1, y - 1) + 4)
+                .min(at(&d, x + 1, y - 1) + 4);
             d[k] = d[k].min(m);
         }
     }
@@ -171,7 +203,10 @@ fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
             if d[k] == 0 {
                 continue;
             }
-            let m = (at(&d, x + 1, y) + 3).min(at(&d, x, y + 1) + 3).min(at(&d, x + 1, y + 1) + 4).min(at(&d, x - 1, y + 1) + 4);
+            let m = (at(&d, x + 1, y) + 3)
+                .min(at(&d, x, y + 1) + 3)
+                .min(at(&d, x + 1, y + 1) + 4)
+                .min(at(&d, x - 1, y + 1) + 4);
             d[k] = d[k].min(m);
         }
     }
@@ -182,19 +217,40 @@ fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
 pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
     let area = roi.area().max(1) as f32;
     let min_blob = area * cfg.warn * 0.5;
-    // A washed area over a quarter of the region is the paper itself (a white passport page), not a spot.
+    // A washed area over a quarter of the region, or one that fills less than a third of its box, is the
+    // paper itself between the print (a white passport page), not a spot: a hot spot is a compact disc.
     let max_blob = area * 0.25;
+    let compact = |b: &Blob| b.area >= 0.35 * b.rect.w * b.rect.h;
     let found: Vec<Blob> = blobs(frame, roi, cfg)
         .into_iter()
-        .filter(|b| b.area >= min_blob && b.area <= max_blob && b.halo >= cfg.halo_min_luma && b.core >= cfg.min_core)
+        .filter(|b| {
+            b.area >= min_blob
+                && b.area <= max_blob
+                && compact(b)
+                && b.halo >= cfg.halo_min_luma
+                && b.core >= cfg.min_core
+        })
         .collect();
     let share = found.iter().map(|b| b.area).sum::<f32>() / area;
     let status = Status::above(share, cfg.warn, cfg.fail);
     let s = frame.scale as f32;
-    let boxes: Vec<Rect> = found.iter().map(|b| Rect { x: b.rect.x * s, y: b.rect.y * s, w: b.rect.w * s, h: b.rect.h * s }).collect();
+    let boxes: Vec<Rect> = found
+        .iter()
+        .map(|b| Rect {
+            x: b.rect.x * s,
+            y: b.rect.y * s,
+            w: b.rect.w * s,
+            h: b.rect.h * s,
+        })
+        .collect();
     let region = boxes.iter().copied().reduce(|a, b| {
         let (x0, y0) = (a.x.min(b.x), a.y.min(b.y));
-        Rect { x: x0, y: y0, w: (a.x + a.w).max(b.x + b.w) - x0, h: (a.y + a.h).max(b.y + b.h) - y0 }
+        Rect {
+            x: x0,
+            y: y0,
+            w: (a.x + a.w).max(b.x + b.w) - x0,
+            h: (a.y + a.h).max(b.y + b.h) - y0,
+        }
     });
     let message = if status == Status::Pass {
         Text::new("No glare on the document.", "证件上没有反光。")
@@ -204,9 +260,27 @@ pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
             "证件上有反光，遮住了部分内容。请关闭闪光灯，稍微倾斜证件或远离灯光，直到亮斑消失。",
         )
     };
-    let threshold = if status == Status::Fail { cfg.fail } else { cfg.warn };
-    let reason = if status == Status::Pass { "" } else { "hot_spot" };
-    Check { id: "glare", status, value: Some(share), threshold, bound: Bound::Max, reason, region, boxes, message }
+    let threshold = if status == Status::Fail {
+        cfg.fail
+    } else {
+        cfg.warn
+    };
+    let reason = if status == Status::Pass {
+        ""
+    } else {
+        "hot_spot"
+    };
+    Check {
+        id: "glare",
+        status,
+        value: Some(share),
+        threshold,
+        bound: Bound::Max,
+        reason,
+        region,
+        boxes,
+        message,
+    }
 }
 
 #[cfg(test)]

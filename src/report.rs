@@ -17,7 +17,10 @@ pub struct Text {
 impl Text {
     /// A sentence in English and Simplified Chinese.
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Self { en: en.into(), zh: zh.into() }
+        Self {
+            en: en.into(),
+            zh: zh.into(),
+        }
     }
 }
 
@@ -137,7 +140,14 @@ pub struct Report {
 impl Report {
     /// The report for input that could not be analysed.
     pub fn failed(file: Option<String>, error: Error) -> Self {
-        Self { file, width: 0, height: 0, checks: Vec::new(), document: None, error: Some(error) }
+        Self {
+            file,
+            width: 0,
+            height: 0,
+            checks: Vec::new(),
+            document: None,
+            error: Some(error),
+        }
     }
 
     /// `ok` when nothing failed and the photo was analysed, else `retake`.
@@ -244,7 +254,14 @@ fn json_text(s: &mut String, t: &Text) {
 }
 
 fn json_rect(s: &mut String, r: Rect) {
-    let _ = write!(s, "[{},{},{},{}]", r.x.round(), r.y.round(), r.w.round(), r.h.round());
+    let _ = write!(
+        s,
+        "[{},{},{},{}]",
+        r.x.round(),
+        r.y.round(),
+        r.w.round(),
+        r.h.round()
+    );
 }
 
 fn json_num(s: &mut String, v: Option<f32>) {
@@ -288,7 +305,12 @@ mod tests {
             threshold: 4.0,
             bound: Bound::Max,
             reason: "",
-            region: Some(Rect { x: 1.2, y: 2.0, w: 3.0, h: 4.6 }),
+            region: Some(Rect {
+                x: 1.2,
+                y: 2.0,
+                w: 3.0,
+                h: 4.6,
+            }),
             boxes: vec![],
             message: Text::new("Hold \"still\"", "请保持\n稳定"),
         }
@@ -296,7 +318,14 @@ mod tests {
 
     #[test]
     fn verdict_is_retake_when_any_check_fails() {
-        let mut r = Report { file: None, width: 1, height: 1, checks: vec![check(Status::Pass), check(Status::Warn)], document: None, error: None };
+        let mut r = Report {
+            file: None,
+            width: 1,
+            height: 1,
+            checks: vec![check(Status::Pass), check(Status::Warn)],
+            document: None,
+            error: None,
+        };
         assert_eq!(r.verdict(), "ok");
         r.checks.push(check(Status::Fail));
         assert_eq!(r.verdict(), "retake");
@@ -305,7 +334,14 @@ mod tests {
 
     #[test]
     fn json_has_the_contract_fields_and_escapes() {
-        let r = Report { file: Some("a\"b.jpg".into()), width: 3, height: 2, checks: vec![check(Status::Warn)], document: None, error: None };
+        let r = Report {
+            file: Some("a\"b.jpg".into()),
+            width: 3,
+            height: 2,
+            checks: vec![check(Status::Warn)],
+            document: None,
+            error: None,
+        };
         let j = r.to_json();
         assert_eq!(
             j,

@@ -17,7 +17,10 @@ pub struct ResolutionConfig {
 
 impl Default for ResolutionConfig {
     fn default() -> Self {
-        Self { fail: 250.0, warn: 600.0 }
+        Self {
+            fail: 250.0,
+            warn: 600.0,
+        }
     }
 }
 
@@ -33,7 +36,11 @@ pub fn document_width(corners: &[[f32; 2]; 4]) -> f32 {
 /// document's outline is not known: the best case).
 pub fn resolution(width: f32, cfg: &ResolutionConfig) -> Check {
     let status = Status::below(width, cfg.warn, cfg.fail);
-    let need = if status == Status::Fail { cfg.fail } else { cfg.warn };
+    let need = if status == Status::Fail {
+        cfg.fail
+    } else {
+        cfg.warn
+    };
     let message = match status {
         Status::Pass => Text::new("There are enough pixels to read the document.", "像素足够，证件文字可以看清。"),
         _ => Text::new(
@@ -44,8 +51,22 @@ pub fn resolution(width: f32, cfg: &ResolutionConfig) -> Check {
             format!("证件只有 {:.0} 像素宽，至少需要 {:.0} 像素才能看清文字。请靠近一些让证件占满画面，或使用相机的最高分辨率。", width, need),
         ),
     };
-    let reason = if status == Status::Pass { "" } else { "too_few_pixels" };
-    Check { id: "resolution", status, value: Some(width), threshold: need, bound: Bound::Min, reason, region: None, boxes: Vec::new(), message }
+    let reason = if status == Status::Pass {
+        ""
+    } else {
+        "too_few_pixels"
+    };
+    Check {
+        id: "resolution",
+        status,
+        value: Some(width),
+        threshold: need,
+        bound: Bound::Min,
+        reason,
+        region: None,
+        boxes: Vec::new(),
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,10 @@ pub struct ShadowConfig {
 impl Default for ShadowConfig {
     fn default() -> Self {
         // Measured with `cargo xtask eval` on synthetic-dev; see the README's accuracy table.
-        Self { fail: 0.4, warn: 0.28 }
+        Self {
+            fail: 0.4,
+            warn: 0.28,
+        }
     }
 }
 
@@ -36,7 +39,11 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
         for cx in 0..cw {
             let (x0, y0) = (cx * CELL, cy * CELL);
             // Only cells wholly inside: a cell across the card's edge shows the background.
-            if !(roi.contains(x0, y0) && roi.contains(x0 + CELL - 1, y0 + CELL - 1) && roi.contains(x0, y0 + CELL - 1) && roi.contains(x0 + CELL - 1, y0)) {
+            if !(roi.contains(x0, y0)
+                && roi.contains(x0 + CELL - 1, y0 + CELL - 1)
+                && roi.contains(x0, y0 + CELL - 1)
+                && roi.contains(x0 + CELL - 1, y0))
+            {
                 continue;
             }
             buf.clear();
@@ -79,7 +86,12 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
             }
         }
     }
-    let rect = (x0 != usize::MAX).then(|| Rect { x: (x0 * CELL) as f32, y: (y0 * CELL) as f32, w: ((x1 - x0) * CELL) as f32, h: ((y1 - y0) * CELL) as f32 });
+    let rect = (x0 != usize::MAX).then(|| Rect {
+        x: (x0 * CELL) as f32,
+        y: (y0 * CELL) as f32,
+        w: ((x1 - x0) * CELL) as f32,
+        h: ((y1 - y0) * CELL) as f32,
+    });
     Some((drop, rect))
 }
 
@@ -89,7 +101,16 @@ pub fn shadow(frame: &Frame, roi: &Roi, cfg: &ShadowConfig) -> Check {
     let value = m.map(|m| m.0);
     let status = value.map_or(Status::Pass, |v| Status::above(v, cfg.warn, cfg.fail));
     let s = frame.scale as f32;
-    let region = if status == Status::Pass { None } else { m.and_then(|m| m.1).map(|r| Rect { x: r.x * s, y: r.y * s, w: r.w * s, h: r.h * s }) };
+    let region = if status == Status::Pass {
+        None
+    } else {
+        m.and_then(|m| m.1).map(|r| Rect {
+            x: r.x * s,
+            y: r.y * s,
+            w: r.w * s,
+            h: r.h * s,
+        })
+    };
     let message = if status == Status::Pass {
         Text::new("The document is evenly lit.", "证件光线均匀。")
     } else {
@@ -98,9 +119,27 @@ pub fn shadow(frame: &Frame, roi: &Roi, cfg: &ShadowConfig) -> Check {
             "证件有一部分在阴影里。请使用从侧面照来的均匀光线，避免手或手机挡光，然后重新拍摄。",
         )
     };
-    let threshold = if status == Status::Fail { cfg.fail } else { cfg.warn };
-    let reason = if status == Status::Pass { "" } else { "uneven_light" };
-    Check { id: "shadow", status, value, threshold, bound: Bound::Max, reason, region, boxes: Vec::new(), message }
+    let threshold = if status == Status::Fail {
+        cfg.fail
+    } else {
+        cfg.warn
+    };
+    let reason = if status == Status::Pass {
+        ""
+    } else {
+        "uneven_light"
+    };
+    Check {
+        id: "shadow",
+        status,
+        value,
+        threshold,
+        bound: Bound::Max,
+        reason,
+        region,
+        boxes: Vec::new(),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -113,7 +152,11 @@ mod tests {
         let mut px = vec![0u8; w * h * 4];
         for y in 0..h {
             for x in 0..w {
-                let mut v = if (y % 12) < 3 && (x % 10) < 6 { 50.0 } else { 220.0 };
+                let mut v = if (y % 12) < 3 && (x % 10) < 6 {
+                    50.0
+                } else {
+                    220.0
+                };
                 if x < w / 3 {
                     v *= 1.0 - shade;
                 }
@@ -128,7 +171,10 @@ mod tests {
     fn even_light_passes_and_a_half_shadow_fails_where_it_is() {
         let cfg = ShadowConfig::default();
         let even = page(0.0);
-        assert_eq!(shadow(&even, &Roi::full(even.w, even.h), &cfg).status, Status::Pass);
+        assert_eq!(
+            shadow(&even, &Roi::full(even.w, even.h), &cfg).status,
+            Status::Pass
+        );
         let dark = page(0.5);
         let c = shadow(&dark, &Roi::full(dark.w, dark.h), &cfg);
         assert_eq!(c.status, Status::Fail);

@@ -26,7 +26,11 @@ pub struct BlurConfig {
 impl Default for BlurConfig {
     fn default() -> Self {
         // Measured with `cargo xtask eval` on synthetic-dev; see the README's accuracy table.
-        Self { fail: 4.0, warn: 3.2, percentile: 0.5 }
+        Self {
+            fail: 4.0,
+            warn: 3.2,
+            percentile: 0.5,
+        }
     }
 }
 
@@ -71,7 +75,12 @@ pub fn measure(frame: &Frame, roi: &Roi, percentile: f32) -> BlurMeasure {
     let min_grad = (0.04 * range).max(4.0);
     let l = &frame.luma;
     let mut widths: [Vec<f32>; 4] = Default::default();
-    let steps: [(isize, f32); 4] = [(1, 1.0), (w as isize + 1, std::f32::consts::SQRT_2), (w as isize, 1.0), (w as isize - 1, std::f32::consts::SQRT_2)];
+    let steps: [(isize, f32); 4] = [
+        (1, 1.0),
+        (w as isize + 1, std::f32::consts::SQRT_2),
+        (w as isize, 1.0),
+        (w as isize - 1, std::f32::consts::SQRT_2),
+    ];
     for (y, x0, x1) in roi.rows() {
         if y < 2 || y + 2 >= h {
             continue;
@@ -108,7 +117,8 @@ pub fn measure(frame: &Frame, roi: &Roi, percentile: f32) -> BlurMeasure {
             if contrast < min_contrast {
                 continue;
             }
-            let step = (s * (l[(i as isize + d) as usize] - l[i])).max(s * (l[i] - l[(i as isize - d) as usize]));
+            let step = (s * (l[(i as isize + d) as usize] - l[i]))
+                .max(s * (l[i] - l[(i as isize - d) as usize]));
             if step <= 0.0 {
                 continue;
             }
@@ -220,8 +230,22 @@ pub fn blur(frame: &Frame, roi: &Roi, cfg: &BlurConfig) -> Check {
             }
         }
     };
-    let threshold = if status == Status::Fail || value.is_none() { cfg.fail } else { cfg.warn };
-    Check { id: "blur", status, value, threshold, bound: Bound::Max, reason, region: None, boxes: Vec::new(), message }
+    let threshold = if status == Status::Fail || value.is_none() {
+        cfg.fail
+    } else {
+        cfg.warn
+    };
+    Check {
+        id: "blur",
+        status,
+        value,
+        threshold,
+        bound: Bound::Max,
+        reason,
+        region: None,
+        boxes: Vec::new(),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -232,7 +256,13 @@ mod tests {
     /// Vertical and horizontal bars of `period` px, blurred by a box of `blur` px along x only.
     fn bars(w: usize, h: usize, period: usize, blur_x: usize) -> Frame {
         let mut px = vec![0u8; w * h * 4];
-        let val = |x: usize, y: usize| if ((x / period) + (y / period)) % 2 == 0 { 40.0 } else { 210.0 };
+        let val = |x: usize, y: usize| {
+            if ((x / period) + (y / period)) % 2 == 0 {
+                40.0
+            } else {
+                210.0
+            }
+        };
         for y in 0..h {
             for x in 0..w {
                 let mut s = 0.0;
@@ -258,11 +288,17 @@ mod tests {
     fn blur_along_x_widens_vertical_edges_only() {
         let f = bars(160, 160, 20, 9);
         let m = measure(&f, &Roi::full(f.w, f.h), 0.25);
-        let (wx, wy) = (m.widths[0].expect("edges across x"), m.widths[2].expect("edges across y"));
+        let (wx, wy) = (
+            m.widths[0].expect("edges across x"),
+            m.widths[2].expect("edges across y"),
+        );
         assert!((8.0..=10.0).contains(&wx), "x width {wx}");
         assert_eq!(wy, 1.0);
         assert!(m.anisotropy().expect("both") > 5.0);
-        assert_eq!(blur(&f, &Roi::full(f.w, f.h), &BlurConfig::default()).reason, "motion");
+        assert_eq!(
+            blur(&f, &Roi::full(f.w, f.h), &BlurConfig::default()).reason,
+            "motion"
+        );
     }
 
     #[test]
@@ -270,6 +306,9 @@ mod tests {
         let px = vec![128u8; 50 * 40 * 4];
         let f = Frame::new(&RgbaView::new(&px, 50, 40).expect("valid"));
         let c = blur(&f, &Roi::full(f.w, f.h), &BlurConfig::default());
-        assert_eq!((c.status, c.value, c.reason), (Status::Fail, None, "no_detail"));
+        assert_eq!(
+            (c.status, c.value, c.reason),
+            (Status::Fail, None, "no_detail")
+        );
     }
 }

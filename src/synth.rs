@@ -38,11 +38,21 @@ impl Scene {
         let ch = cw * 53.98 / 85.6;
         let (cx, cy) = (w / 2.0, h / 2.0);
         let a = 3f32.to_radians();
-        let rot = |dx: f32, dy: f32| [cx + dx * a.cos() - dy * a.sin(), cy + dx * a.sin() + dy * a.cos()];
+        let rot = |dx: f32, dy: f32| {
+            [
+                cx + dx * a.cos() - dy * a.sin(),
+                cy + dx * a.sin() + dy * a.cos(),
+            ]
+        };
         Self {
             width,
             height,
-            corners: [rot(-cw / 2.0, -ch / 2.0), rot(cw / 2.0, -ch / 2.0), rot(cw / 2.0, ch / 2.0), rot(-cw / 2.0, ch / 2.0)],
+            corners: [
+                rot(-cw / 2.0, -ch / 2.0),
+                rot(cw / 2.0, -ch / 2.0),
+                rot(cw / 2.0, ch / 2.0),
+                rot(-cw / 2.0, ch / 2.0),
+            ],
             paper: [236.0, 232.0, 222.0],
             desk: 55.0,
             blur_sigma: 0.0,
@@ -57,13 +67,17 @@ impl Scene {
     /// The centre of the card.
     pub fn centre(&self) -> [f32; 2] {
         let c = &self.corners;
-        [(c[0][0] + c[1][0] + c[2][0] + c[3][0]) / 4.0, (c[0][1] + c[1][1] + c[2][1] + c[3][1]) / 4.0]
+        [
+            (c[0][0] + c[1][0] + c[2][0] + c[3][0]) / 4.0,
+            (c[0][1] + c[1][1] + c[2][1] + c[3][1]) / 4.0,
+        ]
     }
 }
 
 /// A small deterministic hash to [0, 1).
 fn hash(a: u64, b: u64) -> f32 {
-    let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0x632B_E59B_D9B4_E019).rotate_left(17);
+    let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ b.wrapping_add(0x632B_E59B_D9B4_E019).rotate_left(17);
     x ^= x >> 31;
     x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x ^= x >> 29;
@@ -76,7 +90,11 @@ fn card_at(u: f32, v: f32, paper: [f32; 3], seed: u64) -> [f32; 3] {
     // Portrait block with a face-like lighter oval.
     if (0.05..0.30).contains(&u) && (0.22..0.78).contains(&v) {
         let (du, dv) = ((u - 0.175) / 0.08, (v - 0.45) / 0.15);
-        return if du * du + dv * dv < 1.0 { [190.0, 150.0, 130.0] } else { [95.0, 105.0, 125.0] };
+        return if du * du + dv * dv < 1.0 {
+            [190.0, 150.0, 130.0]
+        } else {
+            [95.0, 105.0, 125.0]
+        };
     }
     // Header bar.
     if (0.05..0.95).contains(&u) && (0.05..0.14).contains(&v) {
@@ -140,13 +158,33 @@ pub fn unit_square_to(q: &[[f32; 2]; 4]) -> [f64; 9] {
     let den = dx1 * dy2 - dx2 * dy1;
     let g = (dx3 * dy2 - dx2 * dy3) / den;
     let h = (dx1 * dy3 - dx3 * dy1) / den;
-    [x1 - x0 + g * x1, x3 - x0 + h * x3, x0, y1 - y0 + g * y1, y3 - y0 + h * y3, y0, g, h, 1.0]
+    [
+        x1 - x0 + g * x1,
+        x3 - x0 + h * x3,
+        x0,
+        y1 - y0 + g * y1,
+        y3 - y0 + h * y3,
+        y0,
+        g,
+        h,
+        1.0,
+    ]
 }
 
 /// The inverse of a 3x3 matrix (row-major).
 pub fn invert(m: &[f64; 9]) -> [f64; 9] {
     let [a, b, c, d, e, f, g, h, i] = *m;
-    let co = [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d];
+    let co = [
+        e * i - f * h,
+        c * h - b * i,
+        b * f - c * e,
+        f * g - d * i,
+        a * i - c * g,
+        c * d - a * f,
+        d * h - e * g,
+        b * g - a * h,
+        a * e - b * d,
+    ];
     let det = a * co[0] + b * co[3] + c * co[6];
     co.map(|x| x / det)
 }
@@ -177,7 +215,11 @@ pub fn render(scene: &Scene) -> Vec<u8> {
                     card_at(u, v, scene.paper, scene.seed)
                 } else {
                     let grain = 8.0 * ((py as f32 * 0.05 + (px as f32 * 0.003).sin() * 3.0).sin());
-                    [scene.desk + grain, scene.desk * 0.92 + grain, scene.desk * 0.85 + grain]
+                    [
+                        scene.desk + grain,
+                        scene.desk * 0.92 + grain,
+                        scene.desk * 0.85 + grain,
+                    ]
                 };
                 for k in 0..3 {
                     acc[k] += c[k] * 0.25;
@@ -236,7 +278,9 @@ pub fn render(scene: &Scene) -> Vec<u8> {
 
 fn gaussian(img: &mut [[f32; 3]], w: usize, h: usize, sigma: f32) {
     let r = (3.0 * sigma).ceil() as isize;
-    let k: Vec<f32> = (-r..=r).map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp()).collect();
+    let k: Vec<f32> = (-r..=r)
+        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
+        .collect();
     let sum: f32 = k.iter().sum();
     let k: Vec<f32> = k.iter().map(|v| v / sum).collect();
     let mut tmp = vec![[0f32; 3]; w * h];
@@ -295,9 +339,15 @@ mod tests {
     fn homography_maps_the_unit_square_onto_the_quad() {
         let q = [[10.0, 20.0], [200.0, 30.0], [190.0, 150.0], [5.0, 140.0]];
         let m = unit_square_to(&q);
-        for (i, (u, v)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].iter().enumerate() {
+        for (i, (u, v)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+            .iter()
+            .enumerate()
+        {
             let z = m[6] * u + m[7] * v + m[8];
-            let (x, y) = ((m[0] * u + m[1] * v + m[2]) / z, (m[3] * u + m[4] * v + m[5]) / z);
+            let (x, y) = (
+                (m[0] * u + m[1] * v + m[2]) / z,
+                (m[3] * u + m[4] * v + m[5]) / z,
+            );
             assert!((x - f64::from(q[i][0])).abs() < 1e-6 && (y - f64::from(q[i][1])).abs() < 1e-6);
         }
     }
@@ -310,7 +360,16 @@ mod tests {
         assert!(at(2, 2) < 90, "desk is dark");
         assert_eq!(px.len(), 160 * 120 * 4);
         // The paper margin, 2% in from the middle of the card's left edge, is lighter than the desk.
-        let (l, r) = ([(s.corners[0][0] + s.corners[3][0]) / 2.0, (s.corners[0][1] + s.corners[3][1]) / 2.0], [(s.corners[1][0] + s.corners[2][0]) / 2.0, (s.corners[1][1] + s.corners[2][1]) / 2.0]);
+        let (l, r) = (
+            [
+                (s.corners[0][0] + s.corners[3][0]) / 2.0,
+                (s.corners[0][1] + s.corners[3][1]) / 2.0,
+            ],
+            [
+                (s.corners[1][0] + s.corners[2][0]) / 2.0,
+                (s.corners[1][1] + s.corners[2][1]) / 2.0,
+            ],
+        );
         let p = [l[0] + 0.02 * (r[0] - l[0]), l[1] + 0.02 * (r[1] - l[1])];
         assert!(at(p[0].round() as usize, p[1].round() as usize) > 200);
     }

@@ -30,12 +30,24 @@ impl<'a> RgbaView<'a> {
         }
         let pixels = u64::from(width) * u64::from(height);
         if pixels > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
-            return Err(Error::TooLarge { width, height, max_pixels: MAX_PIXELS });
+            return Err(Error::TooLarge {
+                width,
+                height,
+                max_pixels: MAX_PIXELS,
+            });
         }
         let expected = pixels.checked_mul(4).and_then(|n| usize::try_from(n).ok());
         match expected {
-            Some(n) if n == data.len() => Ok(Self { data, width, height }),
-            _ => Err(Error::SizeMismatch { width, height, len: data.len() }),
+            Some(n) if n == data.len() => Ok(Self {
+                data,
+                width,
+                height,
+            }),
+            _ => Err(Error::SizeMismatch {
+                width,
+                height,
+                len: data.len(),
+            }),
         }
     }
 
@@ -76,10 +88,22 @@ mod tests {
 
     #[test]
     fn rejects_zero_sizes_and_wrong_lengths() {
-        assert!(matches!(RgbaView::new(&[], 0, 5), Err(Error::EmptyImage { .. })));
-        assert!(matches!(RgbaView::new(&[0; 4], 1, 0), Err(Error::EmptyImage { .. })));
-        assert!(matches!(RgbaView::new(&[0; 7], 1, 2), Err(Error::SizeMismatch { .. })));
-        assert!(matches!(RgbaView::new(&[0; 12], 1, 2), Err(Error::SizeMismatch { .. })));
+        assert!(matches!(
+            RgbaView::new(&[], 0, 5),
+            Err(Error::EmptyImage { .. })
+        ));
+        assert!(matches!(
+            RgbaView::new(&[0; 4], 1, 0),
+            Err(Error::EmptyImage { .. })
+        ));
+        assert!(matches!(
+            RgbaView::new(&[0; 7], 1, 2),
+            Err(Error::SizeMismatch { .. })
+        ));
+        assert!(matches!(
+            RgbaView::new(&[0; 12], 1, 2),
+            Err(Error::SizeMismatch { .. })
+        ));
     }
 
     #[test]
