@@ -288,17 +288,18 @@ mod tests {
     use super::*;
     use crate::view::RgbaView;
 
-    /// A 320x200 card: light-grey paper with dark "text" rows, optionally a Gaussian hot spot.
+    /// A 640x420 card: light paper with dark "text" rows, optionally a Gaussian hot spot (sigma 60 px,
+    /// an eighth of the width, as on synthetic-dev).
     fn card(paper: u8, spot: bool) -> Frame {
-        let (w, h) = (320usize, 200usize);
+        let (w, h) = (640usize, 420usize);
         let mut px = vec![0u8; w * h * 4];
         for y in 0..h {
             for x in 0..w {
-                let text = (y % 16) < 5 && (x % 12) < 7;
+                let text = (y % 20) < 4 && (x % 14) < 6;
                 let mut v = if text { 40.0 } else { f32::from(paper) };
                 if spot {
-                    let (dx, dy) = (x as f32 - 160.0, y as f32 - 100.0);
-                    v += 400.0 * (-(dx * dx + dy * dy) / (2.0 * 30.0 * 30.0)).exp();
+                    let (dx, dy) = (x as f32 - 320.0, y as f32 - 210.0);
+                    v += 400.0 * (-(dx * dx + dy * dy) / (2.0 * 60.0 * 60.0)).exp();
                 }
                 let v = v.min(255.0) as u8;
                 px[(y * w + x) * 4..][..4].copy_from_slice(&[v, v, v, 255]);
@@ -313,7 +314,8 @@ mod tests {
         let c = glare(&f, &Roi::full(f.w, f.h), &GlareConfig::default());
         assert_eq!(c.status, Status::Fail, "{c:?}");
         let r = c.region.expect("region");
-        assert!(r.x <= 160.0 && r.x + r.w >= 160.0 && r.y <= 100.0 && r.y + r.h >= 100.0);
+        assert!(r.x <= 320.0 && r.x + r.w >= 320.0 && r.y <= 210.0 && r.y + r.h >= 210.0);
+        assert!(r.w < 320.0 && r.h < 320.0, "the box is the spot, not the card: {r:?}");
     }
 
     #[test]
