@@ -26,6 +26,8 @@ pub struct Scene {
     pub glare: Option<([f32; 2], f32, f32)>,
     /// A shadow over everything left of a vertical line at this x, removing this fraction of the light.
     pub shadow: Option<(f32, f32)>,
+    /// Share of glyph cells that carry print (0-1): dense text fields near 0.9, sparse cards near 0.4.
+    pub print: f32,
     /// Seed for the print layout and the noise.
     pub seed: u64,
 }
@@ -60,6 +62,7 @@ impl Scene {
             ev: 0.0,
             glare: None,
             shadow: None,
+            print: 0.88,
             seed: 7,
         }
     }
@@ -85,7 +88,7 @@ fn hash(a: u64, b: u64) -> f32 {
 }
 
 /// The card's colour at `(u, v)` in [0, 1]^2 (u across, v down).
-fn card_at(u: f32, v: f32, paper: [f32; 3], seed: u64) -> [f32; 3] {
+fn card_at(u: f32, v: f32, paper: [f32; 3], print: f32, seed: u64) -> [f32; 3] {
     let ink = [35.0, 38.0, 52.0];
     // Portrait block with a face-like lighter oval.
     if (0.05..0.30).contains(&u) && (0.22..0.78).contains(&v) {
@@ -107,11 +110,11 @@ fn card_at(u: f32, v: f32, paper: [f32; 3], seed: u64) -> [f32; 3] {
         if !(0.0..1.0).contains(&cv) || cu > 0.78 {
             return false;
         }
-        let k = hash(seed ^ row, col as u64);
         // Word gaps.
-        if k < 0.12 {
+        if hash(seed ^ row ^ 0x55, col as u64) >= print {
             return false;
         }
+        let k = hash(seed ^ row, col as u64);
         let t = bold;
         if k < 0.45 {
             // A ring: round letters.
@@ -212,7 +215,7 @@ pub fn render(scene: &Scene) -> Vec<u8> {
                 let u = ((inv[0] * px + inv[1] * py + inv[2]) / z) as f32;
                 let v = ((inv[3] * px + inv[4] * py + inv[5]) / z) as f32;
                 let c = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
-                    card_at(u, v, scene.paper, scene.seed)
+                    card_at(u, v, scene.paper, scene.print, scene.seed)
                 } else {
                     let grain = 8.0 * ((py as f32 * 0.05 + (px as f32 * 0.003).sin() * 3.0).sin());
                     [

@@ -1,1 +1,92 @@
-//! placeholder
+//! The one binding file: JavaScript hands over RGBA pixels (a canvas `ImageData`'s data, copied once
+//! into wasm memory by wasm-bindgen) and gets back the report as a plain object, the same JSON as the
+//! CLI's. Bad input becomes a thrown `Error` with `code` and `zh-CN` properties; nothing here panics.
+
+use js_sys::{Error as JsErr, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+use crate::{check, Error, Options, RgbaView};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Bilingual text. */
+export interface Text { "en": string; "zh-CN": string }
+/** One check's finding. */
+export interface CheckResult {
+  id: "blur" | "exposure" | "glare" | "shadow" | "resolution" | string;
+  status: "pass" | "warn" | "fail";
+  value: number | null;
+  threshold: number;
+  bound: "max" | "min";
+  reason: string;
+  region: [number, number, number, number] | null;
+  boxes: [number, number, number, number][];
+  message: Text;
+}
+/** The report, identical to the CLI's `--json` output. */
+export interface Report {
+  file: string | null;
+  width: number;
+  height: number;
+  verdict: "ok" | "retake";
+  checks: CheckResult[];
+  document: { corners: [number, number][] } | null;
+  error: string | null;
+  error_code: string | null;
+  error_message: Text | null;
+}
+"#;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn js_error(e: &Error) -> JsValue {
+    let m = e.message();
+    let err = JsErr::new(&m.en);
+    // Setting a property on a fresh Error object cannot fail; ignore the Result rather than unwrap.
+    let _ = Reflect::set(&err, &"code".into(), &e.code().into());
+    let _ = Reflect::set(&err, &"zh-CN".into(), &m.zh.into());
+    err.into()
+}
+
+/// Checks `width` x `height` RGBA pixels. `corners`, when given, are the document's four corners as
+/// `[x0, y0, x1, y1, x2, y2, x3, y3]` (top-left, top-right, bottom-right, bottom-left) in pixels.
+#[wasm_bindgen(js_name = checkRgba, unchecked_return_type = "Report")]
+pub fn check_rgba(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    corners: Option<Vec<f32>>,
+) -> Result<JsValue, JsValue> {
+    let view = RgbaView::new(data, width, height).map_err(|e| js_error(&e))?;
+    let document = match corners.as_deref() {
+        None => None,
+        Some([a, b, c, d, e, f, g, h])
+            if [a, b, c, d, e, f, g, h].iter().all(|v| v.is_finite()) =>
+        {
+            Some([[*a, *b], [*c, *d], [*e, *f], [*g, *h]])
+        }
+        Some(_) => {
+            return Err(JsErr::new(
+                "corners must be 8 finite numbers: x0, y0, x1, y1, x2, y2, x3, y3",
+            )
+            .into())
+        }
+    };
+    let report = check(
+        &view,
+        &Options {
+            document,
+            ..Options::default()
+        },
+    );
+    JSON::parse(&report.to_json())
+}
+
+/// The crate's version, for the page's footer and bug reports.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

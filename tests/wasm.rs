@@ -1,0 +1,55 @@
+//! The bindings in a real browser (`cargo xtask test` runs them in headless Chromium): the report comes
+//! back as a plain object with the CLI's fields, and bad input throws a clear, bilingual Error.
+#![cfg(target_arch = "wasm32")]
+
+use id_photo_check::synth::{render, Scene};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).expect("object")
+}
+
+#[wasm_bindgen_test]
+fn a_sharp_card_is_ok_and_a_blurred_one_is_retake() {
+    let mut scene = Scene::card(480, 360);
+    let sharp = id_photo_check::wasm::check_rgba(&render(&scene), 480, 360, None).expect("report");
+    assert_eq!(get(&sharp, "verdict").as_string().as_deref(), Some("ok"));
+    assert_eq!(get(&sharp, "width").as_f64(), Some(480.0));
+    let checks = Array::from(&get(&sharp, "checks"));
+    let ids: Vec<String> = checks
+        .iter()
+        .map(|c| get(&c, "id").as_string().expect("id"))
+        .collect();
+    assert_eq!(ids, ["blur", "exposure", "glare", "shadow", "resolution"]);
+    assert!(get(&checks.get(0), "message").is_object());
+    scene.blur_sigma = 4.0;
+    let blurred =
+        id_photo_check::wasm::check_rgba(&render(&scene), 480, 360, None).expect("report");
+    assert_eq!(
+        get(&blurred, "verdict").as_string().as_deref(),
+        Some("retake")
+    );
+    let blur = Array::from(&get(&blurred, "checks")).get(0);
+    assert_eq!(get(&blur, "status").as_string().as_deref(), Some("fail"));
+}
+
+#[wasm_bindgen_test]
+fn bad_sizes_throw_errors_with_codes_in_both_languages() {
+    for (data, w, h, code) in [
+        (vec![0u8; 16], 0, 4, "empty_image"),
+        (vec![0u8; 15], 2, 2, "size_mismatch"),
+        (vec![], 40_000, 40_000, "too_large"),
+    ] {
+        let err = id_photo_check::wasm::check_rgba(&data, w, h, None).expect_err("must throw");
+        assert!(err.is_instance_of::<js_sys::Error>());
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some(code));
+        assert!(!get(&err, "zh-CN").as_string().expect("zh").is_empty());
+    }
+    let err = id_photo_check::wasm::check_rgba(&[0u8; 16], 2, 2, Some(vec![1.0, 2.0]))
+        .expect_err("bad corners");
+    assert!(err.is_instance_of::<js_sys::Error>());
+}
