@@ -2,6 +2,8 @@
 //! verdict and the failing check its defect calls for; unreadable files get an error line and do not
 //! stop the others.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

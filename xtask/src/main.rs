@@ -1,29 +1,97 @@
-//! Project automation: `cargo xtask <command>`. See `cargo xtask help`.
+//! Project automation: `cargo xtask <command>`. Builds, serves, tests, evaluates, benchmarks and sizes
+//! id-photo-check, installing what each needs when it is missing.
 
+mod bench;
+mod build;
 mod eval;
+mod serve;
+mod size;
+mod test;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const HELP: &str = "cargo xtask <command>
+  serve [--port N]        build the wasm and serve www/ on 127.0.0.1 (default port 8000)
+  test                    every test: fmt, clippy, native, wasm in Chromium, size budget, the page end to end
+  build                   the release wasm and its bindings in www/pkg/
+  size                    gzipped size of what the page loads, against the budget
   eval DIR [--csv FILE]   accuracy on labelled photos (shared/data or its synthetic-dev)
+  bench                   time per frame, native and in headless Chromium, side by side
 ";
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// A command to run, echoed before it runs.
+pub struct Cmd(std::process::Command, String);
+
+impl Cmd {
+    fn new(program: &str) -> Self {
+        Self(std::process::Command::new(program), program.to_string())
+    }
+    fn args<const N: usize>(mut self, args: [&str; N]) -> Self {
+        for a in args {
+            self.0.arg(a);
+            self.1.push(' ');
+            self.1.push_str(a);
+        }
+        self
+    }
+    fn arg_path(mut self, p: &Path) -> Self {
+        self.0.arg(p);
+        self.1.push_str(&format!(" {}", p.display()));
+        self
+    }
+    fn dir(mut self, d: &Path) -> Self {
+        self.0.current_dir(d);
+        self
+    }
+    fn env(mut self, k: &str, v: &str) -> Self {
+        self.0.env(k, v);
+        self
+    }
+}
+
+/// Runs a command with inherited output; an error names it.
+pub fn run(mut cmd: Cmd) -> Result<(), String> {
+    eprintln!("$ {}", cmd.1);
+    let status = cmd.0.status().map_err(|e| format!("{}: {e}", cmd.1))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", cmd.1))
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
     let result = match args.first().map(String::as_str) {
-        Some("eval") => {
-            let dir = args
-                .get(1)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("../shared/data"));
-            let csv = args
-                .iter()
-                .position(|a| a == "--csv")
-                .and_then(|i| args.get(i + 1))
-                .map(PathBuf::from);
-            eval::run(&dir, csv.as_deref()).map(|t| print!("{t}"))
+        Some("wasm-test-runner") => {
+            // Called by cargo as the wasm32 runner: the wasm-bindgen test runner, as a library.
+            let argv = std::iter::once("wasm-bindgen-test-runner".to_string()).chain(args.iter().skip(1).cloned());
+            wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv).map_err(|e| e.to_string())
         }
+        Some("build") => build::build().map(|p| println!("built {}", p.display())),
+        Some("serve") => {
+            let port = flag("--port").and_then(|p| p.parse().ok()).unwrap_or(8000);
+            build::build().and_then(|_| serve::start(root().join("www"), port)).map(|addr| {
+                println!("id-photo-check is served at http://{addr}/ (Ctrl-C to stop)");
+                loop {
+                    std::thread::park();
+                }
+            })
+        }
+        Some("test") => test::all(),
+        Some("size") => build::build().and_then(|w| size::enforce(&w)),
+        Some("eval") => {
+            let dir = args.get(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).unwrap_or_else(|| root().join("../shared/data"));
+            eval::run(&dir, flag("--csv").map(PathBuf::from).as_deref()).map(|t| print!("{t}"))
+        }
+        Some("bench") => bench::run(),
         _ => {
             print!("{HELP}");
             Ok(())

@@ -1,0 +1,104 @@
+// Every word the page shows, in English and Simplified Chinese. An embedding site can override any key
+// per language with setMessages({ "zh-CN": { choose: "..." } }).
+
+export const messages = {
+  en: {
+    title: "Check your ID photo before you submit it",
+    privacy: "Your photo is checked on this device and never uploaded: after this page has loaded it makes no network request at all, because the checker runs inside your browser.",
+    choose: "Choose a photo",
+    camera: "Take a photo",
+    drop: "or drop it here",
+    legend: "Problems are marked on the photo: glare outlined, shadow shaded.",
+    footer: "Open source. Nothing you choose here is sent anywhere.",
+    loading: "Getting the checker ready…",
+    ready: "Ready. Choose a photo of your ID card or passport.",
+    busy: "Checking your photo…",
+    done: "Checked in {ms} ms.",
+    verdict_ok: "Ready to submit",
+    verdict_retake: "Please retake this photo",
+    summary_ok: "Nothing here would get this photo rejected.",
+    summary_retake: "To fix: {list}.",
+    pass: "OK", warn: "Could be better", fail: "Retake",
+    check_blur: "Sharpness", check_exposure: "Exposure", check_glare: "Glare", check_shadow: "Shadow", check_resolution: "Resolution",
+    measure: "measured {value}, limit {op} {threshold}",
+    unit_blur: "{v} px edge width",
+    unit_exposure_white: "{v} white level",
+    unit_exposure_mean: "{v} mean brightness",
+    unit_exposure_share: "{v}% black",
+    unit_exposure_spread: "{v} contrast",
+    unit_glare: "{v}% of the area",
+    unit_shadow: "{v}% less light",
+    unit_resolution: "{v} px across",
+    lang_switch: "中文",
+    err_empty_file: "The file is empty. Choose the photo again.",
+    err_not_an_image: "This file is not an image. Choose a JPEG, PNG or WebP photo of your document.",
+    err_corrupt: "The image is damaged or cut short. Take or copy the photo again.",
+    err_unsupported: "This image format cannot be opened here. Save the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) or take a screenshot of it.",
+    err_file_too_large: "The file is too large (over 60 MB). Take the photo at a lower resolution.",
+    err_too_large: "The image is too large to check. Take the photo at a lower resolution.",
+    err_empty_image: "The image has no pixels. Choose another photo.",
+    err_size_mismatch: "The image could not be read correctly. Choose it again.",
+    err_internal: "Something went wrong while checking. Reload the page and try again.",
+  },
+  "zh-CN": {
+    title: "提交前先检查证件照片",
+    privacy: "照片只在本设备上检查，不会上传：页面加载完成后不再发出任何网络请求，因为检查程序就在你的浏览器里运行。",
+    choose: "选择照片",
+    camera: "拍照",
+    drop: "或拖到这里",
+    legend: "问题已在照片上标出：反光用框标出，阴影用灰色标出。",
+    footer: "开源软件。你在这里选择的任何内容都不会被发送。",
+    loading: "正在准备检查程序…",
+    ready: "准备就绪。请选择身份证或护照的照片。",
+    busy: "正在检查照片…",
+    done: "检查用时 {ms} 毫秒。",
+    verdict_ok: "可以提交",
+    verdict_retake: "请重拍这张照片",
+    summary_ok: "这张照片没有会导致被拒的问题。",
+    summary_retake: "需要解决：{list}。",
+    pass: "正常", warn: "可以更好", fail: "需重拍",
+    check_blur: "清晰度", check_exposure: "曝光", check_glare: "反光", check_shadow: "阴影", check_resolution: "分辨率",
+    measure: "测量值 {value}，要求 {op} {threshold}",
+    unit_blur: "边缘宽度 {v} 像素",
+    unit_exposure_white: "白电平 {v}",
+    unit_exposure_mean: "平均亮度 {v}",
+    unit_exposure_share: "{v}% 纯黑",
+    unit_exposure_spread: "对比度 {v}",
+    unit_glare: "占面积 {v}%",
+    unit_shadow: "光线减少 {v}%",
+    unit_resolution: "宽 {v} 像素",
+    lang_switch: "English",
+    err_empty_file: "文件是空的。请重新选择照片。",
+    err_not_an_image: "这个文件不是图片。请选择证件的 JPEG、PNG 或 WebP 照片。",
+    err_corrupt: "图片已损坏或不完整。请重新拍摄或复制照片。",
+    err_unsupported: "这里无法打开这种图片格式。请把照片存为 JPEG（iPhone：设置 > 相机 > 格式 > 兼容性最佳），或对照片截图。",
+    err_file_too_large: "文件太大（超过 60 MB）。请用较低的分辨率拍摄。",
+    err_too_large: "图片太大，无法检查。请用较低的分辨率拍摄。",
+    err_empty_image: "图片没有像素。请选择另一张照片。",
+    err_size_mismatch: "无法正确读取图片。请重新选择。",
+    err_internal: "检查时出错了。请刷新页面后重试。",
+  },
+};
+
+/** Overrides messages: `{ en: { key: text }, "zh-CN": { key: text } }`. */
+export function setMessages(overrides) {
+  for (const [lang, table] of Object.entries(overrides || {})) {
+    if (messages[lang]) Object.assign(messages[lang], table);
+  }
+}
+
+/** The message `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+export function t(lang, key, vars = {}) {
+  const s = (messages[lang] && messages[lang][key]) ?? messages.en[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
+}
+
+/** The language to start in: Simplified Chinese when the browser prefers any Chinese, else English. */
+export function preferredLanguage(langs = navigator.languages || [navigator.language]) {
+  for (const l of langs) {
+    const low = String(l).toLowerCase();
+    if (low.startsWith("zh")) return "zh-CN";
+    if (low.startsWith("en")) return "en";
+  }
+  return "en";
+}
