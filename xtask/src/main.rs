@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 const HELP: &str = "cargo xtask <command>
   serve [--port N]        build the wasm and serve www/ on 127.0.0.1 (default port 8000)
-  test                    every test: fmt, clippy, native, wasm in Chromium, size budget, the page end to end
+  test [wasm|browser]     every test: fmt, clippy, native, wasm in Chromium, size budget, the page end to end
+                          (or only the wasm tests, or only the page's)
   build                   the release wasm and its bindings in www/pkg/
   size                    gzipped size of what the page loads, against the budget
   eval DIR [--csv FILE]   accuracy on labelled photos (shared/data or its synthetic-dev)
@@ -85,7 +86,12 @@ fn main() -> ExitCode {
                 }
             })
         }
-        Some("test") => test::all(),
+        Some("test") => match args.get(1).map(String::as_str) {
+            None | Some("all") => test::all(),
+            Some("wasm") => test::ensure_chromium().and_then(|_| test::wasm_tests()),
+            Some("browser") => test::ensure_chromium().and_then(|_| build::build()).and_then(|_| test::browser_tests()),
+            Some(other) => Err(format!("unknown test group {other}: all, wasm or browser")),
+        },
         Some("size") => build::build().and_then(|w| size::enforce(&w)),
         Some("eval") => {
             let dir = args.get(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).unwrap_or_else(|| root().join("../shared/data"));

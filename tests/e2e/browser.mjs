@@ -1,0 +1,32 @@
+// Shared set-up for the browser tests: Debian's Chromium through playwright-core, every request and
+// every CSP violation recorded.
+
+import { chromium } from "playwright-core";
+
+export const BASE_URL = process.env.BASE_URL;
+export const FIXTURES = process.env.FIXTURES;
+
+export const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS, headless: true });
+}
+
+/** A page with its requests (`url`, `phase`) and CSP violations recorded. */
+export async function open(browser, path = "/", options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const log = { requests: [], violations: [], errors: [], phase: "load" };
+  // Requests from the page and from its worker both pass through the context.
+  context.on("request", (r) => log.requests.push({ url: r.url(), phase: log.phase }));
+  page.on("pageerror", (e) => log.errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(BASE_URL + path);
+  await page.waitForSelector("main[data-ready='1']", { timeout: 30000 });
+  log.phase = "used";
+  return { context, page, log };
+}

@@ -1,0 +1,132 @@
+// The page end to end: a sharp photo and a blurred one that the suite rendered with known truth, the
+// language switch, bad files, and the promise that the page makes no request after it has loaded.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { launch, open, BASE_URL, FIXTURES } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const fixture = (name) => path.join(FIXTURES, name);
+
+async function choose(page, name) {
+  const before = await page.evaluate(() => document.getElementById("status").textContent);
+  await page.setInputFiles("#file", fixture(name));
+  await page.waitForFunction(() => !document.querySelector("main").hasAttribute("aria-busy") && (!document.getElementById("result").hidden || !document.getElementById("error").hidden), null, { timeout: 60000 });
+  return before;
+}
+
+async function verdict(page) {
+  return page.evaluate(() => ({
+    verdict: document.getElementById("verdict").dataset.verdict,
+    text: document.getElementById("verdict").textContent,
+    checks: Object.fromEntries([...document.querySelectorAll("#checks li")].map((li) => [li.dataset.check, li.dataset.status])),
+    measures: [...document.querySelectorAll("#checks .measure")].map((p) => p.textContent),
+    error: document.getElementById("error").hidden ? null : { code: document.getElementById("error").dataset.code, text: document.getElementById("error").textContent },
+  }));
+}
+
+function assertOnlyOwnFilesThenNothing(log) {
+  const origin = new URL(BASE_URL).origin;
+  for (const r of log.requests) {
+    if (r.url.startsWith("data:") || r.url.startsWith("blob:")) continue;
+    assert.equal(new URL(r.url).origin, origin, `request outside the page's origin: ${r.url}`);
+  }
+  const after = log.requests.filter((r) => r.phase === "used" && !r.url.startsWith("data:"));
+  assert.deepEqual(after, [], "the page made requests after it had loaded");
+  const loaded = log.requests.map((r) => new URL(r.url).pathname).sort();
+  for (const f of ["/", "/app.js", "/worker.js", "/messages.js", "/style.css", "/pkg/id_photo_check.js", "/pkg/id_photo_check_bg.wasm"]) {
+    assert.ok(loaded.includes(f), `${f} was loaded: ${loaded}`);
+  }
+}
+
+test("a sharp photo is ready to submit and a blurred one must be retaken, in both languages", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  await choose(page, "sharp.png");
+  let v = await verdict(page);
+  assert.equal(v.verdict, "ok");
+  assert.equal(v.text, "Ready to submit");
+  assert.deepEqual(Object.keys(v.checks), ["blur", "exposure", "glare", "shadow", "resolution"]);
+  assert.ok(v.measures.every((m) => /measured .+, limit [<>] .+/.test(m)), v.measures.join(" | "));
+
+  await choose(page, "blurred.png");
+  v = await verdict(page);
+  assert.equal(v.verdict, "retake");
+  assert.equal(v.checks.blur, "fail");
+  assert.match(await page.textContent("#summary"), /Sharpness/);
+
+  await page.click("#lang");
+  v = await verdict(page);
+  assert.equal(v.text, "请重拍这张照片");
+  assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  assert.match(await page.textContent("#checks li[data-check=blur] .advice"), /模糊|焦点/);
+  assert.match(await page.textContent(".privacy"), /不会上传/);
+  await page.click("#lang");
+  assert.equal((await verdict(page)).text, "Please retake this photo");
+
+  await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assertOnlyOwnFilesThenNothing(log);
+  await context.close();
+});
+
+test("the glare is outlined where it is", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  await choose(page, "glare.png");
+  const v = await verdict(page);
+  assert.equal(v.verdict, "retake");
+  assert.equal(v.checks.glare, "fail");
+  // The outline is drawn in red over the hot spot's box.
+  const red = await page.evaluate(() => {
+    const c = document.getElementById("photo");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 190 && d[i + 1] < 40 && d[i + 2] < 60) n++;
+    return n;
+  });
+  assert.ok(red > 100, `red outline pixels: ${red}`);
+  assertOnlyOwnFilesThenNothing(log);
+  await context.close();
+});
+
+test("a file that is not an image, or is cut short, gets a clear message and the page still works", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "zh-CN" });
+  assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  await choose(page, "not-an-image.jpg");
+  let v = await verdict(page);
+  assert.equal(v.error.code, "not_an_image");
+  assert.match(v.error.text, /不是图片/);
+  await choose(page, "truncated.png");
+  v = await verdict(page);
+  assert.ok(["corrupt"].includes(v.error.code), JSON.stringify(v.error));
+  await page.click("#lang");
+  assert.match(await page.textContent("#error"), /damaged or cut short/);
+  await choose(page, "sharp.png");
+  v = await verdict(page);
+  assert.equal(v.error, null);
+  assert.equal(v.verdict, "ok");
+  assert.deepEqual(log.errors, []);
+  assertOnlyOwnFilesThenNothing(log);
+  await context.close();
+});
+
+test("keyboard only: the file picker and the language switch are reachable and visible on focus", async () => {
+  const { context, page } = await open(browser, "/", { locale: "en-US", viewport: { width: 360, height: 740 } });
+  const focused = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press("Tab");
+    focused.push(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
+  }
+  assert.ok(focused.includes("lang") && focused.includes("file") && focused.includes("camera"), focused.join(","));
+  await page.focus("#lang");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  // Nothing overflows a 360 px wide screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+  await context.close();
+});
