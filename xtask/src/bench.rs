@@ -46,29 +46,48 @@ pub fn run() -> Result<(), String> {
     let addr = serve::start(root().join("www"), 0)?;
     let out = root().join("target/bench/browser.json");
     std::fs::create_dir_all(out.parent().ok_or("no parent")?).map_err(|e| e.to_string())?;
-    crate::run(Cmd::new("node")
-        .arg_path(&e2e.join("bench.mjs"))
-        .dir(&e2e)
-        .env("BASE_URL", &format!("http://{addr}"))
-        .env("RUNS", &RUNS.to_string())
-        .env("OUT", out.to_string_lossy().as_ref()))?;
-    let browser: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    crate::run(
+        Cmd::new("node")
+            .arg_path(&e2e.join("bench.mjs"))
+            .dir(&e2e)
+            .env("BASE_URL", &format!("http://{addr}"))
+            .env("RUNS", &RUNS.to_string())
+            .env("OUT", out.to_string_lossy().as_ref()),
+    )?;
+    let browser: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     let (raw, gz) = crate::size::sizes(&wasm)?;
     let mut table = String::from("| frame | native median (min-max) | Chromium wasm median (min-max) | wasm / native |\n|---|---:|---:|---:|\n");
     let mut json = String::from("{\"runs\":");
-    let _ = write!(json, "{RUNS},\"wasm_bytes\":{raw},\"wasm_gzip_bytes\":{gz},\"frames\":[");
+    let _ = write!(
+        json,
+        "{RUNS},\"wasm_bytes\":{raw},\"wasm_gzip_bytes\":{gz},\"frames\":["
+    );
     for (i, ((w, h), (nm, nlo, nhi))) in SIZES.iter().zip(&native).enumerate() {
         let key = format!("{w}x{h}");
         let b = &browser[&key];
-        let (bm, blo, bhi) = (b["median"].as_f64().unwrap_or(f64::NAN), b["min"].as_f64().unwrap_or(f64::NAN), b["max"].as_f64().unwrap_or(f64::NAN));
-        let _ = writeln!(table, "| {key} | {nm:.2} ms ({nlo:.2}-{nhi:.2}) | {bm:.2} ms ({blo:.2}-{bhi:.2}) | {:.2}x |", bm / nm);
+        let (bm, blo, bhi) = (
+            b["median"].as_f64().unwrap_or(f64::NAN),
+            b["min"].as_f64().unwrap_or(f64::NAN),
+            b["max"].as_f64().unwrap_or(f64::NAN),
+        );
+        let _ = writeln!(
+            table,
+            "| {key} | {nm:.2} ms ({nlo:.2}-{nhi:.2}) | {bm:.2} ms ({blo:.2}-{bhi:.2}) | {:.2}x |",
+            bm / nm
+        );
         if i > 0 {
             json.push(',');
         }
         let _ = write!(json, "{{\"frame\":\"{key}\",\"native_ms\":{{\"median\":{nm:.3},\"min\":{nlo:.3},\"max\":{nhi:.3}}},\"wasm_ms\":{{\"median\":{bm:.3},\"min\":{blo:.3},\"max\":{bhi:.3}}}}}");
     }
     let first = &browser["first_verdict_ms"];
-    let _ = write!(json, "],\"page_load_to_first_verdict_ms\":{}}}", first.as_f64().map_or("null".into(), |v| format!("{v:.1}")));
+    let _ = write!(
+        json,
+        "],\"page_load_to_first_verdict_ms\":{}}}",
+        first.as_f64().map_or("null".into(), |v| format!("{v:.1}"))
+    );
     let _ = writeln!(table, "\nwasm: {raw} bytes, {gz} gzipped. Page load to first verdict (1280x720, in the page's worker): {} ms.", first.as_f64().map_or("?".into(), |v| format!("{v:.0}")));
     std::fs::write(root().join("target/bench/bench.json"), &json).map_err(|e| e.to_string())?;
     print!("{table}");

@@ -23,7 +23,10 @@ const HELP: &str = "cargo xtask <command>
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// A command to run, echoed before it runs.
@@ -69,32 +72,47 @@ pub fn run(mut cmd: Cmd) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let result = match args.first().map(String::as_str) {
         Some("wasm-test-runner") => {
             // Called by cargo as the wasm32 runner: the wasm-bindgen test runner, as a library.
-            let argv = std::iter::once("wasm-bindgen-test-runner".to_string()).chain(args.iter().skip(1).cloned());
-            wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv).map_err(|e| e.to_string())
+            let argv = std::iter::once("wasm-bindgen-test-runner".to_string())
+                .chain(args.iter().skip(1).cloned());
+            wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv)
+                .map_err(|e| e.to_string())
         }
         Some("build") => build::build().map(|p| println!("built {}", p.display())),
         Some("serve") => {
             let port = flag("--port").and_then(|p| p.parse().ok()).unwrap_or(8000);
-            build::build().and_then(|_| serve::start(root().join("www"), port)).map(|addr| {
-                println!("id-photo-check is served at http://{addr}/ (Ctrl-C to stop)");
-                loop {
-                    std::thread::park();
-                }
-            })
+            build::build()
+                .and_then(|_| serve::start(root().join("www"), port))
+                .map(|addr| {
+                    println!("id-photo-check is served at http://{addr}/ (Ctrl-C to stop)");
+                    loop {
+                        std::thread::park();
+                    }
+                })
         }
         Some("test") => match args.get(1).map(String::as_str) {
             None | Some("all") => test::all(),
             Some("wasm") => test::ensure_chromium().and_then(|_| test::wasm_tests()),
-            Some("browser") => test::ensure_chromium().and_then(|_| build::build()).and_then(|_| test::browser_tests()),
+            Some("browser") => test::ensure_chromium()
+                .and_then(|_| build::build())
+                .and_then(|_| test::browser_tests()),
             Some(other) => Err(format!("unknown test group {other}: all, wasm or browser")),
         },
         Some("size") => build::build().and_then(|w| size::enforce(&w)),
         Some("eval") => {
-            let dir = args.get(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).unwrap_or_else(|| root().join("../shared/data"));
+            let dir = args
+                .get(1)
+                .filter(|a| !a.starts_with("--"))
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join("../shared/data"));
             eval::run(&dir, flag("--csv").map(PathBuf::from).as_deref()).map(|t| print!("{t}"))
         }
         Some("bench") => bench::run(),

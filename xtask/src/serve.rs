@@ -10,7 +10,8 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 
 /// Starts serving `dir` on 127.0.0.1:`port` (0 picks a free port) in background threads.
 pub fn start(dir: PathBuf, port: u16) -> Result<SocketAddr, String> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
@@ -58,7 +59,11 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         file = file.join("index.html");
     }
     let (status, body, ctype) = if method != "GET" && method != "HEAD" {
-        ("405 Method Not Allowed", b"method not allowed".to_vec(), "text/plain")
+        (
+            "405 Method Not Allowed",
+            b"method not allowed".to_vec(),
+            "text/plain",
+        )
     } else if !safe || !file.is_file() {
         ("404 Not Found", b"not found".to_vec(), "text/plain")
     } else {

@@ -19,10 +19,25 @@ pub fn sizes(path: &Path) -> Result<(u64, u64), String> {
 pub fn enforce(wasm: &Path) -> Result<(), String> {
     let (raw, gz) = sizes(wasm)?;
     println!("| file | bytes | gzipped |\n|---|---:|---:|");
-    println!("| {} | {raw} | {gz} |", wasm.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
-    let www = wasm.parent().and_then(Path::parent).ok_or("no www folder")?;
+    println!(
+        "| {} | {raw} | {gz} |",
+        wasm.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    );
+    let www = wasm
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("no www folder")?;
     let mut total = gz;
-    for f in ["pkg/id_photo_check.js", "index.html", "app.js", "worker.js", "messages.js", "style.css"] {
+    for f in [
+        "pkg/id_photo_check.js",
+        "index.html",
+        "app.js",
+        "worker.js",
+        "messages.js",
+        "style.css",
+    ] {
         let p = www.join(f);
         if p.exists() {
             let (r, g) = sizes(&p)?;
@@ -32,7 +47,9 @@ pub fn enforce(wasm: &Path) -> Result<(), String> {
     }
     println!("| **all the page loads** | | **{total}** |");
     if gz > BUDGET_GZIP {
-        return Err(format!("the gzipped wasm is {gz} bytes, over the budget of {BUDGET_GZIP}"));
+        return Err(format!(
+            "the gzipped wasm is {gz} bytes, over the budget of {BUDGET_GZIP}"
+        ));
     }
     println!("size: gzipped wasm {gz} bytes, within the budget of {BUDGET_GZIP}");
     Ok(())

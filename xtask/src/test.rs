@@ -16,14 +16,24 @@ pub fn ensure_chromium() -> Result<(), String> {
         return Ok(());
     }
     run(Cmd::new("apt-get").args(["update"]))?;
-    run(Cmd::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Cmd::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// Installs the browser tests' npm packages (playwright-core only; it never downloads a browser).
 pub fn ensure_npm() -> Result<PathBuf, String> {
     let dir = root().join("tests/e2e");
     if !dir.join("node_modules/playwright-core").exists() {
-        run(Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(&dir))?;
+        run(Cmd::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .dir(&dir))?;
     }
     Ok(dir)
 }
@@ -35,7 +45,14 @@ pub fn fixtures() -> Result<PathBuf, String> {
     let save = |name: &str, s: &Scene| -> Result<Vec<u8>, String> {
         let px = render(s);
         let path = dir.join(name);
-        image::save_buffer(&path, &px, s.width, s.height, image::ExtendedColorType::Rgba8).map_err(|e| format!("{name}: {e}"))?;
+        image::save_buffer(
+            &path,
+            &px,
+            s.width,
+            s.height,
+            image::ExtendedColorType::Rgba8,
+        )
+        .map_err(|e| format!("{name}: {e}"))?;
         std::fs::read(&path).map_err(|e| e.to_string())
     };
     let sharp = Scene::card(1280, 960);
@@ -49,7 +66,11 @@ pub fn fixtures() -> Result<PathBuf, String> {
     let c = glare.centre();
     glare.glare = Some(([c[0] + 90.0, c[1] + 30.0], 64.0, 450.0));
     save("glare.png", &glare)?;
-    std::fs::write(dir.join("not-an-image.jpg"), b"These are my notes, not a photo.\n").map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("not-an-image.jpg"),
+        b"These are my notes, not a photo.\n",
+    )
+    .map_err(|e| e.to_string())?;
     std::fs::write(dir.join("truncated.png"), &png[..png.len() / 3]).map_err(|e| e.to_string())?;
     Ok(dir)
 }
@@ -59,8 +80,28 @@ pub fn all() -> Result<(), String> {
     let r = root();
     build::ensure_wasm_target()?;
     run(Cmd::new("cargo").args(["fmt", "--all", "--check"]).dir(&r))?;
-    run(Cmd::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).dir(&r))?;
-    run(Cmd::new("cargo").args(["clippy", "--lib", "--tests", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]).dir(&r))?;
+    run(Cmd::new("cargo")
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .dir(&r))?;
+    run(Cmd::new("cargo")
+        .args([
+            "clippy",
+            "--lib",
+            "--tests",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .dir(&r))?;
     // Native: unit, property and CLI tests.
     run(Cmd::new("cargo").args(["test", "--workspace"]).dir(&r))?;
     ensure_chromium()?;
@@ -75,11 +116,23 @@ pub fn wasm_tests() -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let runner = format!("{} wasm-test-runner", exe.display());
     run(Cmd::new("cargo")
-        .args(["test", "--target", "wasm32-unknown-unknown", "--test", "wasm"])
+        .args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "wasm",
+        ])
         .dir(&root())
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &runner)
         .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("xtask/webdriver.json").to_string_lossy().as_ref())
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            root()
+                .join("xtask/webdriver.json")
+                .to_string_lossy()
+                .as_ref(),
+        )
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
 }
 
@@ -95,5 +148,11 @@ pub fn browser_tests() -> Result<(), String> {
         .env("BASE_URL", &format!("http://{addr}"))
         .env("FIXTURES", fixtures.to_string_lossy().as_ref())
         .env("CHROMIUM", CHROMIUM)
-        .env("SCREENSHOT", root().join("target/e2e/screenshot.png").to_string_lossy().as_ref()))
+        .env(
+            "SCREENSHOT",
+            root()
+                .join("target/e2e/screenshot.png")
+                .to_string_lossy()
+                .as_ref(),
+        ))
 }
