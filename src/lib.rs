@@ -5,8 +5,10 @@
 //! # Code map
 //! - [`view`]: the borrowed RGBA pixels, checked once ([`RgbaView::new`]).
 //! - [`frame`]: luma and chroma at the working scale, built in one pass; the region of interest.
+//! - [`document`]: finds the document's outline (four corners) by line detection.
 //! - [`check()`]: runs every check over one region and builds the [`Report`].
-//! - One module per check: [`sharpness`] (blur), [`exposure`], [`glare`], [`shadow`], [`resolution`].
+//! - One module per check: [`sharpness`] (blur), [`exposure`], [`glare`], [`shadow`], [`resolution`],
+//!   and [`framing`] for the ones that need the outline (framing, size, tilt, background).
 //! - [`report`]: the findings and their JSON, the contract shared with the page and outside tools.
 //! - [`error`]: input that cannot be analysed, with messages in English and Simplified Chinese.
 //! - [`synth`]: renders document photos with known defects, for tests and benchmarks.
@@ -20,9 +22,11 @@
 //!   the region of the photo that caused it, in photo pixels.
 
 pub mod check;
+pub mod document;
 pub mod error;
 pub mod exposure;
 pub mod frame;
+pub mod framing;
 pub mod glare;
 pub mod report;
 pub mod resolution;

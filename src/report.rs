@@ -118,6 +118,12 @@ pub enum Bound {
 pub struct Document {
     /// Corners in photo pixels: top-left, top-right, bottom-right, bottom-left.
     pub corners: [[f32; 2]; 4],
+    /// Which corners lie outside the photo (or on its border, where the document runs out of it).
+    pub outside: [bool; 4],
+    /// `id-card`, `passport` or `unknown`.
+    pub kind: &'static str,
+    /// Share of the outline that runs along an edge (1 when the caller gave the corners).
+    pub confidence: f32,
 }
 
 /// Everything known about one photo.
@@ -225,7 +231,18 @@ impl Report {
                     json_num(&mut s, Some(p[1]));
                     s.push(']');
                 }
-                s.push_str("]}");
+                s.push_str("],\"outside\":[");
+                for (i, o) in d.outside.iter().enumerate() {
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    s.push_str(if *o { "true" } else { "false" });
+                }
+                s.push_str("],\"kind\":");
+                json_str(&mut s, d.kind);
+                s.push_str(",\"confidence\":");
+                json_num(&mut s, Some(d.confidence));
+                s.push('}');
             }
             None => s.push_str("null"),
         }

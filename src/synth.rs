@@ -67,6 +67,30 @@ impl Scene {
         }
     }
 
+    /// An ID-1 card tipped back by `tilt_deg` about its horizontal axis, seen through a lens of focal
+    /// length 1.2 times the width (as synthetic-dev), about 0.55 of the width across.
+    pub fn tilted(width: u32, height: u32, tilt_deg: f32) -> Self {
+        let (w, h) = (width as f32, height as f32);
+        let f = 1.2 * w;
+        let (cw, ch) = (85.6f32, 53.98f32);
+        let z = f * cw / (0.55 * w);
+        let t = tilt_deg.to_radians();
+        let project = |x: f32, y: f32| {
+            let (yy, zz) = (y * t.cos(), z + y * t.sin());
+            [w / 2.0 + f * x / zz, h / 2.0 + f * yy / zz]
+        };
+        let (hx, hy) = (cw / 2.0, ch / 2.0);
+        Self {
+            corners: [
+                project(-hx, -hy),
+                project(hx, -hy),
+                project(hx, hy),
+                project(-hx, hy),
+            ],
+            ..Self::card(width, height)
+        }
+    }
+
     /// The centre of the card.
     pub fn centre(&self) -> [f32; 2] {
         let c = &self.corners;

@@ -46,7 +46,7 @@ fn no_size_or_content_panics() {
                 .collect();
             let view = RgbaView::new(&px, w, h).expect("valid");
             let r = check(&view, &Options::default());
-            assert_eq!(r.checks.len(), 5, "{w}x{h}");
+            assert_eq!(r.checks.len(), 9, "{w}x{h}");
             let j = r.to_json();
             assert!(j.starts_with('{') && j.ends_with('}'));
             // Corners anywhere, even far outside, never panic either.

@@ -24,7 +24,7 @@ fn a_sharp_card_is_ok_and_a_blurred_one_is_retake() {
         .iter()
         .map(|c| get(&c, "id").as_string().expect("id"))
         .collect();
-    assert_eq!(ids, ["blur", "exposure", "glare", "shadow", "resolution"]);
+    assert_eq!(ids, ["blur", "exposure", "glare", "shadow", "resolution", "framing", "size", "tilt", "background"]);
     assert!(get(&checks.get(0), "message").is_object());
     scene.blur_sigma = 4.0;
     let blurred =

@@ -49,7 +49,7 @@ test("a sharp photo is ready to submit and a blurred one must be retaken, in bot
   let v = await verdict(page);
   assert.equal(v.verdict, "ok");
   assert.equal(v.text, "Ready to submit");
-  assert.deepEqual(Object.keys(v.checks), ["blur", "exposure", "glare", "shadow", "resolution"]);
+  assert.deepEqual(Object.keys(v.checks), ["blur", "exposure", "glare", "shadow", "resolution", "framing", "size", "tilt", "background"]);
   assert.ok(v.measures.every((m) => /measured .+, limit [<>] .+/.test(m)), v.measures.join(" | "));
 
   await choose(page, "blurred.png");

@@ -21,7 +21,21 @@ struct Case {
     name: String,
     factor: String,
     level: f64,
+    /// True corners (TL, TR, BR, BL) and whether all are in the frame, when labelled.
+    corners: Option<([[f64; 2]; 4], bool)>,
 }
+
+const IDS: [&str; 9] = [
+    "blur",
+    "exposure",
+    "glare",
+    "shadow",
+    "resolution",
+    "framing",
+    "size",
+    "tilt",
+    "background",
+];
 
 /// What a case is evidence of.
 fn expectation(factor: &str, level: f64) -> Option<(&'static str, &'static str)> {
@@ -32,12 +46,62 @@ fn expectation(factor: &str, level: f64) -> Option<(&'static str, &'static str)>
         "ev" if level <= -2.0 => Some(("ev <= -2", "exposure")),
         "ev" if level >= 2.0 => Some(("ev >= +2", "exposure")),
         "glare_peak" if level >= 400.0 => Some(("glare_peak >= 400", "glare")),
+        "cut_corners" if level >= 1.0 => Some(("cut_corners 1 and 2", "framing")),
+        "scale" if level <= 0.15 => Some(("scale 0.15", "size")),
+        "tilt_deg" if level >= 40.0 => Some(("tilt_deg >= 40", "tilt")),
         _ => None,
     }
 }
 
 fn is_clean(factor: &str, level: f64) -> bool {
-    factor == "specimen" || (factor != "scale" && level == 0.0)
+    factor == "specimen" || (factor != "scale" && factor != "real" && level == 0.0)
+}
+
+fn corners_of(v: &Value) -> Option<[[f64; 2]; 4]> {
+    let c = v["corners"].as_array()?;
+    let p =
+        |i: usize| -> Option<[f64; 2]> { Some([c.get(i)?[0].as_f64()?, c.get(i)?[1].as_f64()?]) };
+    Some([p(0)?, p(1)?, p(2)?, p(3)?])
+}
+
+/// The largest corner error over the document's diagonal, for the best cyclic matching of the corners.
+fn corner_error(found: &[[f32; 2]; 4], truth: &[[f64; 2]; 4]) -> f64 {
+    let diag = ((truth[0][0] - truth[2][0]).hypot(truth[0][1] - truth[2][1]))
+        .max((truth[1][0] - truth[3][0]).hypot(truth[1][1] - truth[3][1]));
+    (0..4)
+        .map(|shift| {
+            (0..4)
+                .map(|i| {
+                    (f64::from(found[(i + shift) % 4][0]) - truth[i][0])
+                        .hypot(f64::from(found[(i + shift) % 4][1]) - truth[i][1])
+                })
+                .fold(0.0, f64::max)
+        })
+        .fold(f64::INFINITY, f64::min)
+        / diag
+}
+
+/// Real photos with labelled corners (photos/corners.jsonl).
+fn real_photos(data: &Path) -> Vec<Case> {
+    let Ok(text) = std::fs::read_to_string(data.join("photos/corners.jsonl")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| {
+            let path = v["path"].as_str()?;
+            Some(Case {
+                path: data.join(path),
+                name: path.to_string(),
+                factor: "real".into(),
+                level: 0.0,
+                corners: Some((
+                    corners_of(&v)?,
+                    v["all_corners_in_frame"].as_bool().unwrap_or(false),
+                )),
+            })
+        })
+        .collect()
 }
 
 fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
@@ -62,6 +126,8 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
             name: file.to_string(),
             factor: v["factor"].as_str().unwrap_or("?").to_string(),
             level: v["level"].as_f64().unwrap_or(f64::NAN),
+            corners: corners_of(&v)
+                .map(|c| (c, v["all_corners_in_frame"].as_bool().unwrap_or(false))),
         });
     }
     if let Some(sp) = specimens {
@@ -72,12 +138,14 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
             .filter(|n| n.starts_with("100_"))
             .collect();
         names.sort();
+        cases.extend(real_photos(dir));
         for n in names {
             cases.push(Case {
                 path: sp.join(&n),
                 name: format!("specimens/{n}"),
                 factor: "specimen".into(),
                 level: 0.0,
+                corners: None,
             });
         }
     }
@@ -85,9 +153,16 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
 }
 
 /// Extra measurements for the CSV.
-fn details(view: &RgbaView) -> String {
+fn details(view: &RgbaView, report: &Report) -> String {
     let frame = Frame::new(view);
-    let roi = Roi::central(frame.w, frame.h, id_photo_check::check::CENTRAL_FRACTION);
+    // The region the checks judged: the document found, else the central part.
+    let roi = match &report.document {
+        Some(d) => {
+            let s = frame.scale as f32;
+            Roi::quad(frame.w, frame.h, d.corners.map(|p| [p[0] / s, p[1] / s]))
+        }
+        None => Roi::central(frame.w, frame.h, id_photo_check::check::CENTRAL_FRACTION),
+    };
     let mut s = String::new();
     for p in [0.1, 0.25, 0.5] {
         let m = sharpness::measure(&frame, &roi, p);
@@ -146,12 +221,13 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
                     let out = match decode_file(&c.path) {
                         Ok(d) => match RgbaView::new(&d.rgba, d.width, d.height) {
                             Ok(v) => {
+                                let report = check(&v, &Options::default());
                                 let extra = if csv.is_some() {
-                                    details(&v)
+                                    details(&v, &report)
                                 } else {
                                     String::new()
                                 };
-                                (check(&v, &Options::default()), extra)
+                                (report, extra)
                             }
                             Err(e) => (Report::failed(Some(c.name.clone()), e), String::new()),
                         },
@@ -177,7 +253,7 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
     };
     if let Some(csv) = csv {
         let mut out = String::from("file,factor,level,verdict");
-        for id in ["blur", "exposure", "glare", "shadow", "resolution"] {
+        for id in IDS {
             let _ = write!(out, ",{id}_status,{id}_value");
         }
         for p in ["p10", "p25", "p50"] {
@@ -188,7 +264,7 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
         out.push_str(",mean,p2,p50,p98,white,black,glare_big_share,glare_big_halo,glare_best_halo,glare_core,shadow_drop\n");
         for (c, (r, extra)) in cases.iter().zip(&results) {
             let _ = write!(out, "{},{},{},{}", c.name, c.factor, c.level, r.verdict());
-            for id in ["blur", "exposure", "glare", "shadow", "resolution"] {
+            for id in IDS {
                 match r.check(id) {
                     Some(k) => {
                         let _ = write!(
@@ -271,8 +347,45 @@ fn table(cases: &[Case], results: &[(Report, String)]) -> String {
         "| **all** | {cn} | {cr} | **{:.1}%** |",
         100.0 * cr as f64 / cn.max(1) as f64
     );
+    // The document finder against the labelled corners.
+    let mut finder: std::collections::BTreeMap<&str, (usize, usize, usize, Vec<f64>)> =
+        Default::default();
+    for (c, (r, _)) in cases.iter().zip(results) {
+        let Some((truth, in_frame)) = c.corners else {
+            continue;
+        };
+        if !in_frame {
+            continue;
+        }
+        let (group, tol) = if c.factor == "real" {
+            ("real photos (within 3%)", 0.03)
+        } else {
+            ("synthetic, all corners in frame (within 2%)", 0.02)
+        };
+        let e = finder.entry(group).or_default();
+        e.0 += 1;
+        if let Some(d) = &r.document {
+            e.1 += 1;
+            let err = corner_error(&d.corners, &truth);
+            e.3.push(err);
+            e.2 += usize::from(err <= tol);
+        }
+    }
+    s.push_str("\n| document finder | photos | found | located | rate | median error |\n|---|---:|---:|---:|---:|---:|\n");
+    for (g, (n, found, ok, mut errs)) in finder {
+        errs.sort_by(f64::total_cmp);
+        let med = errs
+            .get(errs.len() / 2)
+            .map_or("-".to_string(), |m| format!("{:.2}%", m * 100.0));
+        let _ = writeln!(
+            s,
+            "| {g} | {n} | {found} | {ok} | {:.1}% | {med} |",
+            100.0 * ok as f64 / n.max(1) as f64
+        );
+    }
     // Which check told clean photos to retake, and every level of every sweep, for the record.
-    let mut by_level: std::collections::BTreeMap<(String, String), [usize; 6]> = Default::default();
+    let mut by_level: std::collections::BTreeMap<(String, String), [usize; 10]> =
+        Default::default();
     for (c, (r, _)) in cases.iter().zip(results) {
         let e = by_level
             .entry((c.factor.clone(), format!("{:>6}", c.level)))

@@ -1,0 +1,831 @@
+//! The document finder: the outline of the card or passport page as a quadrilateral, by line detection.
+//!
+//! On a reduced copy of the working frame (longer side at most [`HOUGH_SIDE`] px) we take the gradient,
+//! thin it to its ridges, and vote each ridge pixel into a Hough accumulator only near its own gradient
+//! direction, so texture votes little and long straight edges stand out. The strongest lines, plus the
+//! four frame borders for a side that lies outside the photo, are paired into near-parallel opposite
+//! sides, two pairs make a quadrilateral, and each quadrilateral is scored by how much of its perimeter
+//! runs along a real edge of the right orientation, favouring large outlines over the print inside the
+//! card. Known document shapes (ID-1 cards 85.60 x 53.98 mm, passport pages 125 x 88 mm) break ties.
+//! The winner's sides are refitted to the edge at working scale, to a fraction of a pixel.
+
+use crate::frame::Frame;
+
+/// Longer side of the image the lines are found on.
+pub const HOUGH_SIDE: usize = 480;
+/// Angle bins per 180 degrees.
+const THETA_BINS: usize = 180;
+/// Lines kept from the accumulator.
+const MAX_LINES: usize = 36;
+/// Credit per pixel of a side that is the photo's border.
+const BORDER_CREDIT: f32 = 0.5;
+
+/// What a document looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An ID-1 card (85.60 x 53.98 mm): ID cards, driving licences.
+    IdCard,
+    /// A passport data page (TD3, 125 x 88 mm) or a TD2 card (105 x 74 mm).
+    Passport,
+    /// Neither shape.
+    Unknown,
+}
+
+impl Kind {
+    /// `id-card`, `passport` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::IdCard => "id-card",
+            Kind::Passport => "passport",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
+/// A found document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// Corners in photo pixels: top-left, top-right, bottom-right, bottom-left (image space). A corner
+    /// outside the photo is where the visible sides meet beyond the border.
+    pub corners: [[f32; 2]; 4],
+    /// Which corners lie outside the photo.
+    pub outside: [bool; 4],
+    /// Share of the outline's in-frame length that runs along an edge (0-1).
+    pub confidence: f32,
+    /// The shape it matches.
+    pub kind: Kind,
+    /// Width over height of the document itself, estimated with the perspective removed.
+    pub aspect: f32,
+}
+
+/// A line `x cos(theta) + y sin(theta) = rho` in Hough-image pixels.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    theta: f32,
+    rho: f32,
+    border: bool,
+}
+
+/// The reduced image with its gradient.
+struct Grad {
+    w: usize,
+    h: usize,
+    /// Photo pixels per Hough pixel.
+    scale: f32,
+    gx: Vec<f32>,
+    gy: Vec<f32>,
+    mag: Vec<f32>,
+}
+
+fn reduce(frame: &Frame) -> (Vec<f32>, usize, usize, usize) {
+    let k = frame.w.max(frame.h).div_ceil(HOUGH_SIDE).max(1);
+    let (w, h) = ((frame.w / k).max(1), (frame.h / k).max(1));
+    let mut out = vec![0f32; w * h];
+    let norm = 1.0 / (k * k) as f32;
+    for y in 0..h {
+        for x in 0..w {
+            let mut s = 0.0;
+            for yy in y * k..(y * k + k).min(frame.h) {
+                let row = &frame.luma[yy * frame.w..];
+                for v in &row[x * k..(x * k + k).min(frame.w)] {
+                    s += v;
+                }
+            }
+            out[y * w + x] = s * norm;
+        }
+    }
+    // A 3x3 binomial smoothing keeps the gradient off the print's fine texture.
+    let mut sm = out.clone();
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            sm[i] = (4.0 * out[i]
+                + 2.0 * (out[i - 1] + out[i + 1] + out[i - w] + out[i + w])
+                + out[i - w - 1]
+                + out[i - w + 1]
+                + out[i + w - 1]
+                + out[i + w + 1])
+                / 16.0;
+        }
+    }
+    (sm, w, h, k)
+}
+
+fn gradient(frame: &Frame) -> Grad {
+    let (l, w, h, k) = reduce(frame);
+    let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            let sx = (l[i - w + 1] + 2.0 * l[i + 1] + l[i + w + 1])
+                - (l[i - w - 1] + 2.0 * l[i - 1] + l[i + w - 1]);
+            let sy = (l[i + w - 1] + 2.0 * l[i + w] + l[i + w + 1])
+                - (l[i - w - 1] + 2.0 * l[i - w] + l[i - w + 1]);
+            gx[i] = sx / 8.0;
+            gy[i] = sy / 8.0;
+            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
+        }
+    }
+    Grad {
+        w,
+        h,
+        scale: (k as u32 * frame.scale) as f32,
+        gx,
+        gy,
+        mag,
+    }
+}
+
+/// Ridge pixels of the gradient (local maxima across the edge) above a floor.
+fn ridges(g: &Grad) -> Vec<usize> {
+    let (w, h) = (g.w, g.h);
+    let mut mags: Vec<f32> = g.mag.iter().copied().filter(|&m| m > 0.0).collect();
+    if mags.is_empty() {
+        return Vec::new();
+    }
+    let k = (mags.len() * 95 / 100).min(mags.len() - 1);
+    let p95 = *mags.select_nth_unstable_by(k, f32::total_cmp).1;
+    let floor = (0.25 * p95).max(3.0);
+    let mut out = Vec::new();
+    for y in 2..h.saturating_sub(2) {
+        for x in 2..w.saturating_sub(2) {
+            let i = y * w + x;
+            let m = g.mag[i];
+            if m < floor {
+                continue;
+            }
+            let (ax, ay) = (g.gx[i].abs(), g.gy[i].abs());
+            let d: isize = if ay < 0.414 * ax {
+                1
+            } else if ax < 0.414 * ay {
+                w as isize
+            } else if (g.gx[i] > 0.0) == (g.gy[i] > 0.0) {
+                w as isize + 1
+            } else {
+                w as isize - 1
+            };
+            let (a, b) = (
+                g.mag[(i as isize + d) as usize],
+                g.mag[(i as isize - d) as usize],
+            );
+            if m >= a && m > b {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
+    let diag = ((g.w * g.w + g.h * g.h) as f32).sqrt().ceil() as usize;
+    let nr = 2 * diag + 1;
+    let mut acc = vec![0f32; THETA_BINS * nr];
+    let (cos, sin): (Vec<f32>, Vec<f32>) = (0..THETA_BINS)
+        .map(|t| (t as f32 * std::f32::consts::PI / THETA_BINS as f32).sin_cos())
+        .map(|(s, c)| (c, s))
+        .unzip();
+    for &i in pts {
+        let (x, y) = ((i % g.w) as f32, (i / g.w) as f32);
+        let mut th = g.gy[i].atan2(g.gx[i]);
+        if th < 0.0 {
+            th += std::f32::consts::PI;
+        }
+        let tb = (th / std::f32::consts::PI * THETA_BINS as f32).round() as isize;
+        let wgt = g.mag[i].min(60.0).sqrt();
+        for dt in -3isize..=3 {
+            let t = (tb + dt).rem_euclid(THETA_BINS as isize) as usize;
+            let r = (x * cos[t] + y * sin[t]).round() as isize + diag as isize;
+            acc[t * nr + r as usize] += wgt;
+        }
+    }
+    // Peaks with non-maximum suppression.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut order: Vec<usize> = (0..acc.len()).filter(|&i| acc[i] > 0.0).collect();
+    order.sort_unstable_by(|&a, &b| acc[b].total_cmp(&acc[a]));
+    for idx in order {
+        if lines.len() >= MAX_LINES {
+            break;
+        }
+        let (t, r) = (idx / nr, idx % nr);
+        let theta = t as f32 * std::f32::consts::PI / THETA_BINS as f32;
+        let rho = r as f32 - diag as f32;
+        let near = lines.iter().any(|l| {
+            let mut dt = (l.theta - theta).abs();
+            let mut dr = (l.rho - rho).abs();
+            if dt > std::f32::consts::FRAC_PI_2 {
+                dt = std::f32::consts::PI - dt;
+                dr = (l.rho + rho).abs();
+            }
+            dt < 3f32.to_radians() && dr < 3.0
+        });
+        if !near {
+            lines.push(Line {
+                theta,
+                rho,
+                border: false,
+            });
+        }
+    }
+    lines
+}
+
+fn intersect(a: &Line, b: &Line) -> Option<[f32; 2]> {
+    let (ca, sa, cb, sb) = (a.theta.cos(), a.theta.sin(), b.theta.cos(), b.theta.sin());
+    let det = ca * sb - sa * cb;
+    if det.abs() < 1e-3 {
+        return None;
+    }
+    Some([
+        (a.rho * sb - b.rho * sa) / det,
+        (ca * b.rho - cb * a.rho) / det,
+    ])
+}
+
+/// Orders four points as top-left, top-right, bottom-right, bottom-left around their centre.
+fn order(p: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
+    let c = [
+        (p[0][0] + p[1][0] + p[2][0] + p[3][0]) / 4.0,
+        (p[0][1] + p[1][1] + p[2][1] + p[3][1]) / 4.0,
+    ];
+    let mut v = p.to_vec();
+    v.sort_by(|a, b| {
+        (a[1] - c[1])
+            .atan2(a[0] - c[0])
+            .total_cmp(&(b[1] - c[1]).atan2(b[0] - c[0]))
+    });
+    // Angles from -pi: the sequence runs TL(-3pi/4), TR(-pi/4), BR(pi/4), BL(3pi/4) for an upright quad.
+    // Rotate so that the first is the one with the smallest x + y.
+    let first = (0..4)
+        .min_by(|&a, &b| (v[a][0] + v[a][1]).total_cmp(&(v[b][0] + v[b][1])))
+        .unwrap_or(0);
+    [
+        v[first],
+        v[(first + 1) % 4],
+        v[(first + 2) % 4],
+        v[(first + 3) % 4],
+    ]
+}
+
+fn convex(q: &[[f32; 2]; 4]) -> bool {
+    let mut sign = 0.0f32;
+    for i in 0..4 {
+        let (a, b, c) = (q[i], q[(i + 1) % 4], q[(i + 2) % 4]);
+        let z = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+        if z.abs() < 1e-3 || (sign != 0.0 && z.signum() != sign) {
+            return false;
+        }
+        sign = z.signum();
+    }
+    true
+}
+
+fn area(q: &[[f32; 2]; 4]) -> f32 {
+    let mut s = 0.0;
+    for i in 0..4 {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        s += a[0] * b[1] - b[0] * a[1];
+    }
+    s.abs() / 2.0
+}
+
+/// How much of the side from `a` to `b` inside the image runs along an edge of matching orientation:
+/// `(supported samples, samples)`.
+fn support(g: &Grad, a: [f32; 2], b: [f32; 2], border: bool) -> (f32, f32) {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return (0.0, 0.0);
+    }
+    let (nx, ny) = (-dy / len, dx / len);
+    let steps = len.ceil() as usize;
+    let (mut ok, mut n) = (0.0, 0.0);
+    for s in 0..=steps {
+        let t = s as f32 / steps as f32;
+        let (x, y) = (a[0] + t * dx, a[1] + t * dy);
+        if border {
+            // The photo's edge standing in for a side beyond it: its visible length earns half credit,
+            // so an outline through the border wins only where no real fourth side exists.
+            if x >= -0.5 && y >= -0.5 && x <= g.w as f32 && y <= g.h as f32 {
+                n += 1.0;
+                ok += BORDER_CREDIT;
+            }
+            continue;
+        }
+        if x < 1.0 || y < 1.0 || x > (g.w - 2) as f32 || y > (g.h - 2) as f32 {
+            continue;
+        }
+        n += 1.0;
+        let mut hit = false;
+        for o in [-1.0f32, 0.0, 1.0] {
+            let (px, py) = ((x + o * nx).round() as usize, (y + o * ny).round() as usize);
+            if px >= g.w || py >= g.h {
+                continue;
+            }
+            let i = py * g.w + px;
+            let m = g.mag[i];
+            if m < 4.0 {
+                continue;
+            }
+            let cos = (g.gx[i] * nx + g.gy[i] * ny).abs() / m;
+            if cos > 0.94 {
+                hit = true;
+                break;
+            }
+        }
+        if hit {
+            ok += 1.0;
+        }
+    }
+    (ok, n)
+}
+
+/// The document's own width over height, from its image corners with the perspective removed (focal
+/// length `f` in the same pixels, principal point at the image centre `c`).
+pub fn aspect(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<f32> {
+    let h = |p: [f32; 2]| [f64::from(p[0] - c[0]), f64::from(p[1] - c[1]), f64::from(f)];
+    let cross = |a: [f64; 3], b: [f64; 3]| {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    };
+    let norm = |a: [f64; 3]| (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
+    let [p0, p1, p2, p3] = q.map(h);
+    // Plane normal from the two vanishing directions.
+    let d1 = cross(cross(p0, p1), cross(p3, p2));
+    let d2 = cross(cross(p0, p3), cross(p1, p2));
+    let n = cross(d1, d2);
+    let nn = norm(n);
+    if nn < 1e-12 {
+        return None;
+    }
+    let n = n.map(|v| v / nn);
+    // Back-project the corners onto the plane n . X = 1 and measure the sides there.
+    let on_plane = |p: [f64; 3]| {
+        let t = 1.0 / (n[0] * p[0] + n[1] * p[1] + n[2] * p[2]);
+        p.map(|v| v * t)
+    };
+    let [a, b, cc, d] = [p0, p1, p2, p3].map(on_plane);
+    let dist = |x: [f64; 3], y: [f64; 3]| norm([x[0] - y[0], x[1] - y[1], x[2] - y[2]]);
+    let w = (dist(a, b) + dist(d, cc)) / 2.0;
+    let hh = (dist(a, d) + dist(b, cc)) / 2.0;
+    (hh > 0.0 && w.is_finite() && hh.is_finite()).then_some((w / hh) as f32)
+}
+
+/// The tilt of the document's plane away from facing the camera, in degrees.
+pub fn tilt(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<f32> {
+    let h = |p: [f32; 2]| [f64::from(p[0] - c[0]), f64::from(p[1] - c[1]), f64::from(f)];
+    let cross = |a: [f64; 3], b: [f64; 3]| {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    };
+    let [p0, p1, p2, p3] = q.map(h);
+    let d1 = cross(cross(p0, p1), cross(p3, p2));
+    let d2 = cross(cross(p0, p3), cross(p1, p2));
+    let n = cross(d1, d2);
+    let nn = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+    (nn > 1e-12).then(|| (n[2].abs() / nn).clamp(0.0, 1.0).acos().to_degrees() as f32)
+}
+
+/// The shape a width-over-height ratio matches (either orientation).
+pub fn kind_of(aspect: f32) -> Kind {
+    let r = if aspect < 1.0 { 1.0 / aspect } else { aspect };
+    if (r - 85.60 / 53.98).abs() < 0.1 {
+        Kind::IdCard
+    } else if (r - 125.0 / 88.0).abs() < 0.075 {
+        Kind::Passport
+    } else {
+        Kind::Unknown
+    }
+}
+
+/// Refits the line through `a`-`b` (photo pixels) to the strongest edge within `reach` pixels of it, on
+/// the working frame; returns the refined endpoints, or the input when too little edge was found.
+fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32) -> ([f32; 2], [f32; 2]) {
+    let s = frame.scale as f32;
+    let (a, b) = ([a[0] / s, a[1] / s], [b[0] / s, b[1] / s]);
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 8.0 {
+        return ([a[0] * s, a[1] * s], [b[0] * s, b[1] * s]);
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (nx, ny) = (-uy, ux);
+    let at = |x: f32, y: f32| -> Option<f32> {
+        let (xi, yi) = (x.floor(), y.floor());
+        if xi < 0.0 || yi < 0.0 || xi + 1.0 >= frame.w as f32 || yi + 1.0 >= frame.h as f32 {
+            return None;
+        }
+        let (fx, fy) = (x - xi, y - yi);
+        let (xi, yi) = (xi as usize, yi as usize);
+        let l = |xx: usize, yy: usize| frame.luma[yy * frame.w + xx];
+        Some(
+            (1.0 - fy) * ((1.0 - fx) * l(xi, yi) + fx * l(xi + 1, yi))
+                + fy * ((1.0 - fx) * l(xi, yi + 1) + fx * l(xi + 1, yi + 1)),
+        )
+    };
+    let mut pts: Vec<(f32, f32)> = Vec::new();
+    let n = (len / 4.0) as usize;
+    for k in 1..n {
+        let t = k as f32 / n as f32;
+        if !(0.06..=0.94).contains(&t) {
+            continue;
+        }
+        let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
+        // The steepest step along the normal, with a parabola through its neighbours for sub-pixel.
+        let steps = (2.0 * reach).ceil() as i32;
+        let mut prof = Vec::with_capacity(steps as usize * 2 + 1);
+        for o in -steps..=steps {
+            let o = o as f32 * 0.5;
+            prof.push(at(cx + o * nx, cy + o * ny));
+        }
+        let mut best = (0.0f32, usize::MAX);
+        for i in 1..prof.len().saturating_sub(1) {
+            if let (Some(p), Some(q)) = (prof[i - 1], prof[i + 1]) {
+                let g = (q - p).abs();
+                if g > best.0 {
+                    best = (g, i);
+                }
+            }
+        }
+        if best.1 == usize::MAX || best.0 < 6.0 {
+            continue;
+        }
+        let i = best.1;
+        let g = |j: usize| match (
+            prof.get(j.wrapping_sub(1)).copied().flatten(),
+            prof.get(j + 1).copied().flatten(),
+        ) {
+            (Some(p), Some(q)) => (q - p).abs(),
+            _ => 0.0,
+        };
+        let (gm, g0, gp) = (g(i - 1), best.0, g(i + 1));
+        let den = gm - 2.0 * g0 + gp;
+        let off = if den.abs() > 1e-6 {
+            (0.5 * (gm - gp) / den).clamp(-0.5, 0.5)
+        } else {
+            0.0
+        };
+        let o = ((i as f32 + off) - steps as f32) * 0.5;
+        pts.push((cx + o * nx, cy + o * ny));
+    }
+    if pts.len() < 6 {
+        return ([a[0] * s, a[1] * s], [b[0] * s, b[1] * s]);
+    }
+    // Total least squares, then drop the worst fifth and fit again.
+    let fit = |p: &[(f32, f32)]| {
+        let m = p.len() as f32;
+        let (mx, my) = (
+            p.iter().map(|q| q.0).sum::<f32>() / m,
+            p.iter().map(|q| q.1).sum::<f32>() / m,
+        );
+        let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
+        for q in p {
+            let (x, y) = (q.0 - mx, q.1 - my);
+            sxx += x * x;
+            syy += y * y;
+            sxy += x * y;
+        }
+        let ang = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+        ((mx, my), (ang.cos(), ang.sin()))
+    };
+    let (c, d) = fit(&pts);
+    let mut with_err: Vec<(f32, (f32, f32))> = pts
+        .iter()
+        .map(|p| (((p.0 - c.0) * -d.1 + (p.1 - c.1) * d.0).abs(), *p))
+        .collect();
+    with_err.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let keep: Vec<(f32, f32)> = with_err[..with_err.len() * 4 / 5]
+        .iter()
+        .map(|e| e.1)
+        .collect();
+    let (c, d) = fit(&keep);
+    // Project the original endpoints onto the fitted line.
+    let proj = |p: [f32; 2]| {
+        let t = (p[0] - c.0) * d.0 + (p[1] - c.1) * d.1;
+        [(c.0 + t * d.0) * s, (c.1 + t * d.1) * s]
+    };
+    (proj(a), proj(b))
+}
+
+fn line_through(a: [f32; 2], b: [f32; 2]) -> Line {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let mut theta = (-dx).atan2(dy);
+    if theta < 0.0 {
+        theta += std::f32::consts::PI;
+    }
+    Line {
+        theta,
+        rho: a[0] * theta.cos() + a[1] * theta.sin(),
+        border: false,
+    }
+}
+
+/// Settings for [`find`].
+#[derive(Clone, Copy, Debug)]
+pub struct FindConfig {
+    /// Focal length as a multiple of the photo's longer side (1.2 is a "normal" lens; phones' main
+    /// cameras are 0.7-0.8). Used to remove the perspective when judging shape and tilt.
+    pub focal: f32,
+    /// Least share of the outline that must run along an edge.
+    pub min_confidence: f32,
+    /// The same for an outline with a side on the photo's border (a cut-off document).
+    pub min_confidence_cut: f32,
+}
+
+impl Default for FindConfig {
+    fn default() -> Self {
+        Self {
+            focal: 1.2,
+            min_confidence: 0.88,
+            min_confidence_cut: 0.97,
+        }
+    }
+}
+
+/// Finds the document in the frame, or `None` when no outline is convincing.
+pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
+    let g = gradient(frame);
+    if g.w < 16 || g.h < 16 {
+        return None;
+    }
+    let pts = ridges(&g);
+    let mut lines = hough(&g, &pts);
+    let (w, h) = (g.w as f32, g.h as f32);
+    let borders = [
+        (0.0, 0.5),
+        (std::f32::consts::FRAC_PI_2, 0.5),
+        (0.0, w - 1.5),
+        (std::f32::consts::FRAC_PI_2, h - 1.5),
+    ];
+    for (theta, rho) in borders {
+        lines.push(Line {
+            theta,
+            rho,
+            border: true,
+        });
+    }
+    let frame_area = w * h;
+    let photo_w = frame.w as f32 * frame.scale as f32;
+    let photo_h = frame.h as f32 * frame.scale as f32;
+    let focal = cfg.focal * photo_w.max(photo_h);
+    let centre = [photo_w / 2.0, photo_h / 2.0];
+    // Opposite sides: near-parallel pairs at a distance.
+    let ang = |a: &Line, b: &Line| {
+        let d = (a.theta - b.theta).abs();
+        d.min(std::f32::consts::PI - d)
+    };
+    let mut pairs = Vec::new();
+    for i in 0..lines.len() {
+        for j in i + 1..lines.len() {
+            let (a, b) = (&lines[i], &lines[j]);
+            if a.border && b.border {
+                continue;
+            }
+            if ang(a, b) < 35f32.to_radians() {
+                pairs.push((i, j));
+            }
+        }
+    }
+    // (score, corners in photo pixels, confidence)
+    let mut best: Option<(f32, [[f32; 2]; 4], f32)> = None;
+    for (pi, &(a, b)) in pairs.iter().enumerate() {
+        for &(c, d) in &pairs[pi + 1..] {
+            let quad_lines = [&lines[a], &lines[b], &lines[c], &lines[d]];
+            if quad_lines.iter().filter(|l| l.border).count() > 1 {
+                continue;
+            }
+            if ang(&lines[a], &lines[c]) < 50f32.to_radians() {
+                continue;
+            }
+            let corners = [
+                intersect(&lines[a], &lines[c]),
+                intersect(&lines[c], &lines[b]),
+                intersect(&lines[b], &lines[d]),
+                intersect(&lines[d], &lines[a]),
+            ];
+            let Some(corners) = corners.iter().copied().collect::<Option<Vec<_>>>() else {
+                continue;
+            };
+            let q = order([corners[0], corners[1], corners[2], corners[3]]);
+            if !convex(&q) {
+                continue;
+            }
+            let ar = area(&q) / frame_area;
+            if !(0.01..=1.2).contains(&ar)
+                || q.iter()
+                    .any(|p| p[0] < -0.5 * w || p[0] > 1.5 * w || p[1] < -0.5 * h || p[1] > 1.5 * h)
+            {
+                continue;
+            }
+            // A document's shape, perspective removed: ID-1 is 1.59, passports 1.42, visas 1.5. A keyboard's
+            // or a desk's outline is not. A side on the border hides the true shape, so it is not judged.
+            let photo_q = q.map(|p| [p[0] * g.scale, p[1] * g.scale]);
+            let has_border = quad_lines.iter().any(|l| l.border);
+            let asp = aspect(&photo_q, focal, centre);
+            // A cut-off document shows less than its length: what is visible is no longer than a whole one.
+            let lo = if has_border { 1.0 } else { 1.28 };
+            if !asp.is_some_and(|a| (lo..=1.75).contains(&if a < 1.0 { 1.0 / a } else { a })) {
+                continue;
+            }
+            if tilt(&photo_q, focal, centre).is_none_or(|t| t > 65.0) {
+                continue;
+            }
+            // Each side of the ordered quad lies on one of the four lines; find which for the border flag.
+            // Confidence is over the real sides; the border's credit only enters the score.
+            let (mut ok, mut n, mut border_ok) = (0.0, 0.0, 0.0);
+            let mut side_fail = false;
+            for i in 0..4 {
+                let (p, r) = (q[i], q[(i + 1) % 4]);
+                let mid = [(p[0] + r[0]) / 2.0, (p[1] + r[1]) / 2.0];
+                let on_border =
+                    mid[0] < 1.0 || mid[1] < 1.0 || mid[0] > w - 2.0 || mid[1] > h - 2.0;
+                let (o, m) = support(&g, p, r, on_border);
+                if !on_border && m > 8.0 && o / m < 0.35 {
+                    side_fail = true;
+                    break;
+                }
+                if on_border {
+                    border_ok += o;
+                    // The sides that meet the border must run into it: the last fifth of each, next to
+                    // the border, lies along an edge. A desk line that stops short does not.
+                    let (prev, next) = (q[(i + 3) % 4], q[(i + 2) % 4]);
+                    let tail = |from: [f32; 2], to: [f32; 2]| {
+                        [
+                            to[0] + 0.2 * (from[0] - to[0]),
+                            to[1] + 0.2 * (from[1] - to[1]),
+                        ]
+                    };
+                    let (o1, m1) = support(&g, tail(prev, p), p, false);
+                    let (o2, m2) = support(&g, tail(next, r), r, false);
+                    if m1 < 3.0 || m2 < 3.0 || o1 / m1 < 0.6 || o2 / m2 < 0.6 {
+                        side_fail = true;
+                        break;
+                    }
+                } else {
+                    ok += o;
+                    n += m;
+                }
+            }
+            if side_fail || n < 20.0 {
+                continue;
+            }
+            let conf = ok / n;
+            // An outline through the border claims a cut-off document, which fails the photo: it must
+            // be all but perfect along its real sides (cut documents on synthetic-dev: 0.976-0.996;
+            // desk and keyboard lines that reach the border: 0.89-0.96).
+            if has_border && conf < cfg.min_confidence_cut {
+                continue;
+            }
+            // Large outlines that run along edges, of a known document's shape unless cut by the border.
+            let shape = asp.map_or(Kind::Unknown, kind_of);
+            if shape == Kind::Unknown && !has_border {
+                continue;
+            }
+            let bonus = if shape == Kind::Unknown { 1.0 } else { 1.05 };
+            let score = (ok + border_ok) * conf * conf * bonus;
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, photo_q, conf));
+            }
+        }
+    }
+    let (_, q, conf) = best?;
+    if conf < cfg.min_confidence {
+        return None;
+    }
+    // Refit each side at working scale; sides on the photo's border stay.
+    let reach = g.scale / frame.scale as f32 * 1.5 + 1.0;
+    let mut refined = Vec::with_capacity(4);
+    for i in 0..4 {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        let on_border = mid[0] < g.scale
+            || mid[1] < g.scale
+            || mid[0] > photo_w - 2.0 * g.scale
+            || mid[1] > photo_h - 2.0 * g.scale;
+        let (ra, rb) = if on_border {
+            (a, b)
+        } else {
+            refine(frame, a, b, reach)
+        };
+        refined.push(line_through(ra, rb));
+    }
+    let mut corners = q;
+    for i in 0..4 {
+        if let Some(p) = intersect(&refined[(i + 3) % 4], &refined[i]) {
+            if (p[0] - q[i][0]).abs() < 4.0 * g.scale && (p[1] - q[i][1]).abs() < 4.0 * g.scale {
+                corners[i] = p;
+            }
+        }
+    }
+    // A corner beyond the photo, or on its border (where a side of the document is the border itself).
+    let edge = 2.0 * g.scale;
+    let outside = corners.map(|p| {
+        p[0] < edge || p[1] < edge || p[0] > photo_w - 1.0 - edge || p[1] > photo_h - 1.0 - edge
+    });
+    let asp = aspect(&corners, focal, centre).unwrap_or(0.0);
+    Some(Found {
+        corners,
+        outside,
+        confidence: conf,
+        kind: kind_of(asp),
+        aspect: asp,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{render, Scene};
+    use crate::view::RgbaView;
+
+    fn found(scene: &Scene) -> Option<Found> {
+        let px = render(scene);
+        let f = Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"));
+        find(&f, &FindConfig::default())
+    }
+
+    fn max_error(a: &[[f32; 2]; 4], b: &[[f32; 2]; 4]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(p, q)| ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt())
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn finds_a_card_to_a_pixel_and_knows_its_shape() {
+        let s = Scene::card(640, 480);
+        let d = found(&s).expect("found");
+        assert!(
+            max_error(&d.corners, &s.corners) < 2.0,
+            "{:?} vs {:?}",
+            d.corners,
+            s.corners
+        );
+        assert_eq!(d.outside, [false; 4]);
+        assert_eq!(d.kind, Kind::IdCard, "aspect {}", d.aspect);
+    }
+
+    #[test]
+    fn finds_a_tilted_card_and_measures_its_tilt() {
+        for deg in [0.0f32, 20.0, 40.0] {
+            let s = Scene::tilted(640, 480, deg);
+            let d = found(&s).expect("found");
+            assert!(
+                max_error(&d.corners, &s.corners) < 3.0,
+                "{deg}: {:?} vs {:?}",
+                d.corners,
+                s.corners
+            );
+            let t = tilt(&d.corners, 1.2 * 640.0, [320.0, 240.0]).expect("tilt");
+            assert!((t - deg).abs() < 3.0, "tilt {t} for {deg}");
+            assert_eq!(d.kind, Kind::IdCard, "{deg}: aspect {}", d.aspect);
+        }
+    }
+
+    #[test]
+    fn a_card_cut_by_the_border_has_corners_outside() {
+        let mut s = Scene::card(640, 480);
+        for c in &mut s.corners {
+            c[0] += 200.0;
+        }
+        let d = found(&s).expect("found");
+        assert!(
+            d.outside[1] && d.outside[2],
+            "{:?} {:?}",
+            d.corners,
+            d.outside
+        );
+        assert!(!d.outside[0] && !d.outside[3]);
+    }
+
+    #[test]
+    fn nothing_is_found_on_an_empty_desk() {
+        let px: Vec<u8> = (0..320 * 240)
+            .flat_map(|i| {
+                let v = (60 + (i * 7919 % 13)) as u8;
+                [v, v, v, 255]
+            })
+            .collect();
+        let f = Frame::new(&RgbaView::new(&px, 320, 240).expect("valid"));
+        assert!(find(&f, &FindConfig::default()).is_none());
+    }
+
+    #[test]
+    fn aspect_and_tilt_of_a_front_facing_rectangle() {
+        let q = [
+            [100.0, 100.0],
+            [258.6, 100.0],
+            [258.6, 200.0],
+            [100.0, 200.0],
+        ];
+        let a = aspect(&q, 1000.0, [180.0, 150.0]).expect("aspect");
+        assert!((a - 1.586).abs() < 0.01, "{a}");
+        assert!(tilt(&q, 1000.0, [180.0, 150.0]).expect("tilt") < 0.5);
+        assert_eq!(kind_of(1.0 / 1.42), Kind::Passport);
+    }
+}

@@ -1,0 +1,292 @@
+//! The checks that need the document's outline: `framing` (every corner in the photo), `size` (the
+//! document's share of the photo), `tilt` (how far the card is tipped away from facing the camera) and
+//! `background` (how busy the surface around the card is).
+
+use crate::document::{self, Found};
+use crate::frame::{Frame, Roi};
+use crate::report::{Bound, Check, Rect, Status, Text};
+
+/// Thresholds for the outline checks.
+#[derive(Clone, Copy, Debug)]
+pub struct FramingConfig {
+    /// A corner closer than this share of the photo's shorter side to the border counts as cut off.
+    pub margin: f32,
+    /// Share of the photo the document must cover at least (fail below).
+    pub size_fail: f32,
+    /// Share below which the size warns.
+    pub size_warn: f32,
+    /// Tilt in degrees at and above which the photo fails.
+    pub tilt_fail: f32,
+    /// Tilt at and above which it warns.
+    pub tilt_warn: f32,
+    /// Share of the surface around the card that is edges, at and above which it warns.
+    pub background_warn: f32,
+    /// A document covering at least this share of the photo fills it (a scan or a tight crop): its
+    /// edges are the photo's, and no corner counts as cut off.
+    pub fills_frame: f32,
+}
+
+impl Default for FramingConfig {
+    fn default() -> Self {
+        // Measured with `cargo xtask eval` on synthetic-dev; see the README's accuracy table.
+        Self {
+            margin: 0.005,
+            size_fail: 0.05,
+            size_warn: 0.12,
+            tilt_fail: 33.0,
+            tilt_warn: 22.0,
+            background_warn: 0.12,
+            fills_frame: 0.85,
+        }
+    }
+}
+
+const CORNER_EN: [&str; 4] = ["top-left", "top-right", "bottom-right", "bottom-left"];
+const CORNER_ZH: [&str; 4] = ["左上角", "右上角", "右下角", "左下角"];
+
+/// Which corners are cut off: outside the photo or within the margin of its border.
+pub fn cut_corners(found: &Found, width: f32, height: f32, cfg: &FramingConfig) -> [bool; 4] {
+    let m = cfg.margin * width.min(height);
+    let mut cut = found.outside;
+    for (c, p) in cut.iter_mut().zip(found.corners) {
+        *c |= p[0] < m || p[1] < m || p[0] > width - 1.0 - m || p[1] > height - 1.0 - m;
+    }
+    cut
+}
+
+fn not_found(id: &'static str) -> Check {
+    Check {
+        id,
+        status: Status::Warn,
+        value: None,
+        threshold: 0.0,
+        bound: Bound::Max,
+        reason: "not_found",
+        region: None,
+        boxes: Vec::new(),
+        message: Text::new(
+            "The edges of the document could not be found. Lay it flat on a plain, dark surface with all four corners in view.",
+            "找不到证件的边缘。请把证件平放在纯色的深色表面上，并让四个角都在画面内。",
+        ),
+    }
+}
+
+/// `framing`: value is the number of corners cut off (must stay below 1).
+pub fn framing(found: Option<&Found>, width: f32, height: f32, cfg: &FramingConfig) -> Check {
+    let Some(f) = found else {
+        return not_found("framing");
+    };
+    let mut cut = cut_corners(f, width, height, cfg);
+    if clipped_share(f, width, height) >= cfg.fills_frame {
+        // A scan or a tight crop: the document is the photo, and its edges are the photo's.
+        cut = [false; 4];
+    }
+    let n = cut.iter().filter(|&&c| c).count();
+    if n == 0 {
+        return Check {
+            id: "framing",
+            status: Status::Pass,
+            value: Some(0.0),
+            threshold: 1.0,
+            bound: Bound::Max,
+            reason: "",
+            region: None,
+            boxes: Vec::new(),
+            message: Text::new("All four corners are in the photo.", "四个角都在照片内。"),
+        };
+    }
+    let names: Vec<usize> = (0..4).filter(|&i| cut[i]).collect();
+    let en = names
+        .iter()
+        .map(|&i| CORNER_EN[i])
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let zh = names
+        .iter()
+        .map(|&i| CORNER_ZH[i])
+        .collect::<Vec<_>>()
+        .join("和");
+    // A box around each cut corner, clamped into the photo, so the page can mark it.
+    let r = 0.06 * width.min(height);
+    let boxes = names
+        .iter()
+        .map(|&i| {
+            let p = f.corners[i];
+            let (x, y) = (p[0].clamp(0.0, width - 1.0), p[1].clamp(0.0, height - 1.0));
+            let (x0, y0) = ((x - r).max(0.0), (y - r).max(0.0));
+            Rect {
+                x: x0,
+                y: y0,
+                w: (x + r).min(width) - x0,
+                h: (y + r).min(height) - y0,
+            }
+        })
+        .collect::<Vec<_>>();
+    Check {
+        id: "framing",
+        status: Status::Fail,
+        value: Some(n as f32),
+        threshold: 1.0,
+        bound: Bound::Max,
+        reason: "corner_cut",
+        region: boxes.first().copied(),
+        boxes,
+        message: Text::new(
+            format!("The {en} corner{} of the document {} cut off. Move back a little so that all four corners are in the photo with some space around them.", if n > 1 { "s" } else { "" }, if n > 1 { "are" } else { "is" }),
+            format!("证件的{zh}被切掉了。请稍微后退，让四个角都完整地在照片内，四周留一点空隙。"),
+        ),
+    }
+}
+
+/// The share of the photo inside the outline (corners clamped into the photo).
+pub fn clipped_share(f: &Found, width: f32, height: f32) -> f32 {
+    let q = f
+        .corners
+        .map(|p| [p[0].clamp(0.0, width), p[1].clamp(0.0, height)]);
+    let mut a = 0.0;
+    for i in 0..4 {
+        a += q[i][0] * q[(i + 1) % 4][1] - q[(i + 1) % 4][0] * q[i][1];
+    }
+    (a.abs() / 2.0) / (width * height)
+}
+
+/// `size`: value is the document's share of the photo's area.
+pub fn size(found: Option<&Found>, width: f32, height: f32, cfg: &FramingConfig) -> Check {
+    let Some(f) = found else {
+        return not_found("size");
+    };
+    let share = clipped_share(f, width, height);
+    let status = Status::below(share, cfg.size_warn, cfg.size_fail);
+    let message = if status == Status::Pass {
+        Text::new("The document is close enough.", "证件距离合适。")
+    } else {
+        Text::new(
+            "The document is too small in the photo. Move the phone closer until the document fills most of the frame (keep all four corners in view).",
+            "证件在照片中太小。请把手机靠近，让证件占满画面的大部分（四个角都要在画面内）。",
+        )
+    };
+    let threshold = if status == Status::Fail {
+        cfg.size_fail
+    } else {
+        cfg.size_warn
+    };
+    Check {
+        id: "size",
+        status,
+        value: Some(share),
+        threshold,
+        bound: Bound::Min,
+        reason: if status == Status::Pass {
+            ""
+        } else {
+            "too_far"
+        },
+        region: None,
+        boxes: Vec::new(),
+        message,
+    }
+}
+
+/// `tilt`: value is the angle in degrees between the document and the camera's view.
+pub fn tilt(
+    found: Option<&Found>,
+    width: f32,
+    height: f32,
+    focal: f32,
+    cfg: &FramingConfig,
+) -> Check {
+    let Some(f) = found else {
+        return not_found("tilt");
+    };
+    let angle = document::tilt(
+        &f.corners,
+        focal * width.max(height),
+        [width / 2.0, height / 2.0],
+    );
+    let status = angle.map_or(Status::Pass, |a| {
+        Status::above(a, cfg.tilt_warn, cfg.tilt_fail)
+    });
+    let message = if status == Status::Pass {
+        Text::new("The document faces the camera.", "证件正对镜头。")
+    } else {
+        Text::new(
+            "The document is at a steep angle. Hold the phone straight above the document, parallel to it.",
+            "证件倾斜得太厉害。请把手机举在证件正上方，与证件保持平行。",
+        )
+    };
+    let threshold = if status == Status::Fail {
+        cfg.tilt_fail
+    } else {
+        cfg.tilt_warn
+    };
+    Check {
+        id: "tilt",
+        status,
+        value: angle,
+        threshold,
+        bound: Bound::Max,
+        reason: if status == Status::Pass {
+            ""
+        } else {
+            "steep_angle"
+        },
+        region: None,
+        boxes: Vec::new(),
+        message,
+    }
+}
+
+/// `background`: value is the share of the surface around the document that is strong edges (busy
+/// texture such as a keyboard or a patterned cloth). Warns only: verifiers crop the document.
+pub fn background(frame: &Frame, doc: &Roi, found: Option<&Found>, cfg: &FramingConfig) -> Check {
+    if found.is_none() {
+        return not_found("background");
+    }
+    let (w, h) = (frame.w, frame.h);
+    let (mut edges, mut n) = (0usize, 0usize);
+    for y in (2..h.saturating_sub(2)).step_by(2) {
+        for x in (2..w.saturating_sub(2)).step_by(2) {
+            // Outside the document by a few pixels, so the card's own edge does not count.
+            if doc.contains(x, y)
+                || doc.contains(x + 3, y)
+                || doc.contains(x.saturating_sub(3), y)
+                || doc.contains(x, y + 3)
+                || doc.contains(x, y.saturating_sub(3))
+            {
+                continue;
+            }
+            let i = y * w + x;
+            let gx = frame.luma[i + 1] - frame.luma[i - 1];
+            let gy = frame.luma[i + w] - frame.luma[i - w];
+            n += 1;
+            if gx * gx + gy * gy > 24.0 * 24.0 {
+                edges += 1;
+            }
+        }
+    }
+    let share = if n == 0 { 0.0 } else { edges as f32 / n as f32 };
+    let status = if share >= cfg.background_warn {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let message = if status == Status::Pass {
+        Text::new("The background is plain.", "背景简洁。")
+    } else {
+        Text::new(
+            "The surface around the document is busy. Lay the document on a plain, dark surface so its edges stand out.",
+            "证件周围的背景太杂乱。请把证件放在纯色的深色表面上，让边缘清楚。",
+        )
+    };
+    Check {
+        id: "background",
+        status,
+        value: Some(share),
+        threshold: cfg.background_warn,
+        bound: Bound::Max,
+        reason: if status == Status::Pass { "" } else { "busy" },
+        region: None,
+        boxes: Vec::new(),
+        message,
+    }
+}
