@@ -5,7 +5,8 @@
 //! # Code map
 //! - [`view`]: the borrowed RGBA pixels, checked once ([`RgbaView::new`]).
 //! - [`frame`]: luma and chroma at the working scale, built in one pass; the region of interest.
-//! - [`document`]: finds the document's outline (four corners) by line detection.
+//! - [`document`]: finds the document's outline (four corners) by line detection; [`flatten`] cuts
+//!   it out, perspective-corrected.
 //! - [`check()`]: runs every check over one region and builds the [`Report`].
 //! - One module per check: [`sharpness`] (blur), [`exposure`], [`glare`], [`shadow`], [`resolution`],
 //!   and [`framing`] for the ones that need the outline (framing, size, tilt, background).
@@ -25,6 +26,7 @@ pub mod check;
 pub mod document;
 pub mod error;
 pub mod exposure;
+pub mod flatten;
 pub mod frame;
 pub mod framing;
 pub mod glare;

@@ -2,7 +2,7 @@
 //! into wasm memory by wasm-bindgen) and gets back the report as a plain object, the same JSON as the
 //! CLI's. Bad input becomes a thrown `Error` with `code` and `zh-CN` properties; nothing here panics.
 
-use js_sys::{Error as JsErr, Reflect, JSON};
+use js_sys::{Error as JsErr, Object, Reflect, Uint8ClampedArray, JSON};
 use wasm_bindgen::prelude::*;
 
 use crate::{check, Error, Options, RgbaView};
@@ -13,7 +13,7 @@ const TS_TYPES: &str = r#"
 export interface Text { "en": string; "zh-CN": string }
 /** One check's finding. */
 export interface CheckResult {
-  id: "blur" | "exposure" | "glare" | "shadow" | "resolution" | string;
+  id: "blur" | "exposure" | "glare" | "shadow" | "resolution" | "framing" | "size" | "tilt" | "background" | string;
   status: "pass" | "warn" | "fail";
   value: number | null;
   threshold: number;
@@ -30,7 +30,7 @@ export interface Report {
   height: number;
   verdict: "ok" | "retake";
   checks: CheckResult[];
-  document: { corners: [number, number][] } | null;
+  document: { corners: [number, number][]; outside: boolean[]; kind: "id-card" | "passport" | "unknown"; confidence: number } | null;
   error: string | null;
   error_code: string | null;
   error_message: Text | null;
@@ -83,6 +83,41 @@ pub fn check_rgba(
         },
     );
     JSON::parse(&report.to_json())
+}
+
+/// The document cut out of the photo and perspective-corrected to its real shape, at most `max_width`
+/// wide: `{ width, height, data }` (RGBA, ready for `new ImageData(data, width)`). `corners` as for
+/// `checkRgba`, usually `report.document.corners` flattened.
+#[wasm_bindgen(js_name = flattenRgba, unchecked_return_type = "{ width: number; height: number; data: Uint8ClampedArray }")]
+pub fn flatten_rgba(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    corners: Vec<f32>,
+    max_width: u32,
+) -> Result<JsValue, JsValue> {
+    let view = RgbaView::new(data, width, height).map_err(|e| js_error(&e))?;
+    let q = match corners.as_slice() {
+        [a, b, c, d, e, f, g, h] if corners.iter().all(|v| v.is_finite()) => {
+            [[*a, *b], [*c, *d], [*e, *f], [*g, *h]]
+        }
+        _ => {
+            return Err(JsErr::new(
+                "corners must be 8 finite numbers: x0, y0, x1, y1, x2, y2, x3, y3",
+            )
+            .into())
+        }
+    };
+    let img = crate::flatten::flatten(&view, q, crate::Config::default().find.focal, max_width);
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"width".into(), &img.width.into());
+    let _ = Reflect::set(&out, &"height".into(), &img.height.into());
+    let _ = Reflect::set(
+        &out,
+        &"data".into(),
+        &Uint8ClampedArray::from(img.rgba.as_slice()).into(),
+    );
+    Ok(out.into())
 }
 
 /// The crate's version, for the page's footer and bug reports.

@@ -146,6 +146,45 @@ fn each_defect_fails_its_own_check() {
 }
 
 #[test]
+fn the_document_is_found_and_geometry_is_judged() {
+    let p = write_png("found.png", &base());
+    let (_, lines) = run(&[&p]);
+    assert!(lines[0].contains("\"kind\":\"id-card\""), "{}", lines[0]);
+    assert_eq!(status_of(&lines[0], "framing").0, "pass");
+    let mut cut = base();
+    for c in &mut cut.corners {
+        c[0] += 260.0;
+    }
+    let mut far = Scene::card(800, 600);
+    let centre = far.centre();
+    for c in &mut far.corners {
+        *c = [
+            centre[0] + (c[0] - centre[0]) * 0.28,
+            centre[1] + (c[1] - centre[1]) * 0.28,
+        ];
+    }
+    for (name, scene, id, reason) in [
+        ("cut.png", cut, "framing", "corner_cut"),
+        (
+            "tilted.png",
+            Scene::tilted(800, 600, 45.0),
+            "tilt",
+            "steep_angle",
+        ),
+        ("far.png", far, "size", "too_far"),
+    ] {
+        let p = write_png(name, &scene);
+        let (_, lines) = run(&[&p]);
+        assert_eq!(
+            status_of(&lines[0], id),
+            ("fail".to_string(), reason.to_string()),
+            "{name}: {}",
+            lines[0]
+        );
+    }
+}
+
+#[test]
 fn a_shadow_is_reported_where_it_is() {
     let mut s = base();
     let c = s.centre();

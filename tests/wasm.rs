@@ -24,7 +24,20 @@ fn a_sharp_card_is_ok_and_a_blurred_one_is_retake() {
         .iter()
         .map(|c| get(&c, "id").as_string().expect("id"))
         .collect();
-    assert_eq!(ids, ["blur", "exposure", "glare", "shadow", "resolution", "framing", "size", "tilt", "background"]);
+    assert_eq!(
+        ids,
+        [
+            "blur",
+            "exposure",
+            "glare",
+            "shadow",
+            "resolution",
+            "framing",
+            "size",
+            "tilt",
+            "background"
+        ]
+    );
     assert!(get(&checks.get(0), "message").is_object());
     scene.blur_sigma = 4.0;
     let blurred =
@@ -52,4 +65,20 @@ fn bad_sizes_throw_errors_with_codes_in_both_languages() {
     let err = id_photo_check::wasm::check_rgba(&[0u8; 16], 2, 2, Some(vec![1.0, 2.0]))
         .expect_err("bad corners");
     assert!(err.is_instance_of::<js_sys::Error>());
+}
+
+#[wasm_bindgen_test]
+fn the_flattened_crop_has_the_card_shape() {
+    let scene = Scene::card(480, 360);
+    let corners: Vec<f32> = scene.corners.iter().flatten().copied().collect();
+    let img =
+        id_photo_check::wasm::flatten_rgba(&render(&scene), 480, 360, corners, 300).expect("crop");
+    let (w, h) = (
+        get(&img, "width").as_f64().expect("w"),
+        get(&img, "height").as_f64().expect("h"),
+    );
+    assert_eq!(w, 300.0);
+    assert!((w / h - 85.60 / 53.98).abs() < 0.02, "{w}x{h}");
+    let data = js_sys::Uint8ClampedArray::from(get(&img, "data"));
+    assert_eq!(f64::from(data.length()), w * h * 4.0);
 }

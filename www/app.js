@@ -4,7 +4,7 @@
 import { messages, t, preferredLanguage } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);
-const els = { main: $("drop"), file: $("file"), camera: $("camera"), status: $("status"), error: $("error"), result: $("result"), verdict: $("verdict"), summary: $("summary"), checks: $("checks"), photo: $("photo"), lang: $("lang"), version: $("version") };
+const els = { main: $("drop"), file: $("file"), camera: $("camera"), status: $("status"), error: $("error"), result: $("result"), verdict: $("verdict"), summary: $("summary"), checks: $("checks"), photo: $("photo"), crop: $("crop"), cropFigure: $("crop-figure"), lang: $("lang"), version: $("version") };
 
 let lang = preferredLanguage();
 let last = null; // { report, bitmap, timings } or { error }
@@ -45,6 +45,7 @@ async function handle(file) {
   if (pending !== nextId - 1) return; // A newer photo was chosen meanwhile.
   els.main.removeAttribute("aria-busy");
   if (last && last.bitmap) last.bitmap.close();
+  if (last && last.crop) last.crop.close();
   last = out;
   render();
   if (out.report) els.verdict.focus({ preventScroll: false });
@@ -67,6 +68,10 @@ function measure(c, v) {
     case "glare": return t(lang, "unit_glare", { v: fmt(Math.max(0, v) * 100) });
     case "shadow": return t(lang, "unit_shadow", { v: fmt(v * 100, 0) });
     case "resolution": return t(lang, "unit_resolution", { v: fmt(v, 0) });
+    case "framing": return t(lang, "unit_framing", { v: fmt(v, 0) });
+    case "size": return t(lang, "unit_size", { v: fmt(v * 100, 0) });
+    case "tilt": return t(lang, "unit_tilt", { v: fmt(v, 0) });
+    case "background": return t(lang, "unit_background", { v: fmt(v * 100, 0) });
     default: return fmt(v, 3);
   }
 }
@@ -109,7 +114,7 @@ function render() {
     head.append(badge, name);
     const m = document.createElement("p");
     m.className = "measure";
-    m.textContent = t(lang, "measure", { value: measure(c, c.value), op: c.bound === "max" ? "<" : ">", threshold: measure(c, c.threshold) });
+    m.textContent = c.value === null && c.reason === "not_found" ? "" : t(lang, "measure", { value: measure(c, c.value), op: c.bound === "max" ? "<" : ">", threshold: measure(c, c.threshold) });
     const advice = document.createElement("p");
     advice.className = "advice";
     advice.textContent = c.message[lang] || c.message.en;
@@ -118,6 +123,13 @@ function render() {
   }));
   els.status.textContent = t(lang, "done", { ms: Math.round(last.timings.total) });
   draw(r, last.bitmap);
+  els.cropFigure.hidden = !last.crop;
+  if (last.crop) {
+    els.crop.width = last.crop.width;
+    els.crop.height = last.crop.height;
+    els.crop.getContext("2d").drawImage(last.crop, 0, 0);
+    els.crop.setAttribute("aria-label", t(lang, "crop"));
+  }
 }
 
 /** The photo with the problems drawn on it. */

@@ -1,7 +1,7 @@
 // The Web Worker that decodes and checks a photo off the main thread, so the page never freezes.
 // It loads the wasm from its own folder and talks to nothing else.
 
-import init, { checkRgba } from "./pkg/id_photo_check.js";
+import init, { checkRgba, flattenRgba } from "./pkg/id_photo_check.js";
 
 const MAX_FILE_BYTES = 60_000_000;
 // Photos above this are downscaled before the check; the checks work at about 1.3 megapixels anyway.
@@ -62,7 +62,16 @@ self.onmessage = async (event) => {
     const report = checkRgba(pixels, width, height, undefined);
     const t2 = performance.now();
     report.file = file.name || null;
-    self.postMessage({ id, report, bitmap, timings: { decode: t1 - t0, check: t2 - t1, total: t2 - t0 } }, [bitmap]);
+    const transfer = [bitmap];
+    let crop = null;
+    if (report.document) {
+      const c = flattenRgba(pixels, width, height, new Float32Array(report.document.corners.flat()), 1000);
+      const canvas2 = new OffscreenCanvas(c.width, c.height);
+      canvas2.getContext("2d").putImageData(new ImageData(c.data, c.width, c.height), 0, 0);
+      crop = canvas2.transferToImageBitmap();
+      transfer.push(crop);
+    }
+    self.postMessage({ id, report, bitmap, crop, timings: { decode: t1 - t0, check: t2 - t1, total: t2 - t0 } }, transfer);
   } catch (err) {
     self.postMessage({ id, error: { code: err && err.code ? err.code : "internal", detail: String(err && err.message || err) } });
   }

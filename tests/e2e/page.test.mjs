@@ -74,6 +74,38 @@ test("a sharp photo is ready to submit and a blurred one must be retaken, in bot
   await context.close();
 });
 
+test("the document is outlined and straightened, and a cut-off corner or a steep angle is explained", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  await choose(page, "sharp.png");
+  assert.equal(await page.isVisible("#crop-figure"), true);
+  const crop = await page.evaluate(() => [document.getElementById("crop").width, document.getElementById("crop").height]);
+  assert.ok(Math.abs(crop[0] / crop[1] - 85.6 / 53.98) < 0.02, `crop ${crop}`);
+  // The outline is drawn in blue on the photo.
+  const blue = await page.evaluate(() => {
+    const c = document.getElementById("photo");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 30 && d[i + 1] > 70 && d[i + 1] < 110 && d[i + 2] > 190) n++;
+    return n;
+  });
+  assert.ok(blue > 500, `blue outline pixels: ${blue}`);
+
+  await choose(page, "cut.png");
+  let v = await verdict(page);
+  assert.equal(v.verdict, "retake");
+  assert.equal(v.checks.framing, "fail");
+  assert.match(await page.textContent("#checks li[data-check=framing] .advice"), /right corner/);
+  await page.click("#lang");
+  assert.match(await page.textContent("#checks li[data-check=framing] .advice"), /右上角|右下角/);
+  await page.click("#lang");
+
+  await choose(page, "tilted.png");
+  v = await verdict(page);
+  assert.equal(v.checks.tilt, "fail");
+  assertOnlyOwnFilesThenNothing(log);
+  await context.close();
+});
+
 test("the glare is outlined where it is", async () => {
   const { context, page, log } = await open(browser, "/", { locale: "en-US" });
   await choose(page, "glare.png");

@@ -66,6 +66,12 @@ pub fn fixtures() -> Result<PathBuf, String> {
     let c = glare.centre();
     glare.glare = Some(([c[0] + 90.0, c[1] + 30.0], 64.0, 450.0));
     save("glare.png", &glare)?;
+    let mut cut = sharp.clone();
+    for c in &mut cut.corners {
+        c[0] += 420.0;
+    }
+    save("cut.png", &cut)?;
+    save("tilted.png", &Scene::tilted(1280, 960, 45.0))?;
     std::fs::write(
         dir.join("not-an-image.jpg"),
         b"These are my notes, not a photo.\n",
