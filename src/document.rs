@@ -288,55 +288,76 @@ fn area(q: &[[f32; 2]; 4]) -> f32 {
     s.abs() / 2.0
 }
 
-/// How much of the side from `a` to `b` inside the image runs along an edge of matching orientation:
-/// `(supported samples, samples)`.
-fn support(g: &Grad, a: [f32; 2], b: [f32; 2], border: bool) -> (f32, f32) {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len = (dx * dx + dy * dy).sqrt();
-    if len < 1.0 {
-        return (0.0, 0.0);
+/// One line's edge support, sampled every pixel along its whole length, as prefix sums.
+struct Profile {
+    /// Unit direction along the line.
+    dir: [f32; 2],
+    /// Samples per unit of the line parameter start here.
+    t0: f32,
+    /// Prefix sums of in-frame samples and of supported samples.
+    inside: Vec<f32>,
+    ok: Vec<f32>,
+}
+
+impl Profile {
+    fn new(g: &Grad, l: &Line, diag: f32) -> Self {
+        let (c, s) = (l.theta.cos(), l.theta.sin());
+        let dir = [-s, c];
+        let t0 = -diag;
+        let count = (2.0 * diag) as usize + 1;
+        let (mut inside, mut ok) = (Vec::with_capacity(count + 1), Vec::with_capacity(count + 1));
+        let (mut si, mut so) = (0.0f32, 0.0f32);
+        inside.push(0.0);
+        ok.push(0.0);
+        for k in 0..count {
+            let t = t0 + k as f32;
+            let (x, y) = (l.rho * c + t * dir[0], l.rho * s + t * dir[1]);
+            if l.border {
+                // The photo's edge standing in for a side beyond it: its visible length earns half
+                // credit, so an outline through the border wins only where no real fourth side exists.
+                if x >= -0.5 && y >= -0.5 && x <= g.w as f32 && y <= g.h as f32 {
+                    si += 1.0;
+                    so += BORDER_CREDIT;
+                }
+            } else if x >= 1.0 && y >= 1.0 && x <= (g.w - 2) as f32 && y <= (g.h - 2) as f32 {
+                si += 1.0;
+                let hit = [-1.0f32, 0.0, 1.0].iter().any(|o| {
+                    let (px, py) = ((x + o * c).round() as usize, (y + o * s).round() as usize);
+                    if px >= g.w || py >= g.h {
+                        return false;
+                    }
+                    let i = py * g.w + px;
+                    let m = g.mag[i];
+                    m >= 4.0 && (g.gx[i] * c + g.gy[i] * s).abs() / m > 0.94
+                });
+                if hit {
+                    so += 1.0;
+                }
+            }
+            inside.push(si);
+            ok.push(so);
+        }
+        Self {
+            dir,
+            t0,
+            inside,
+            ok,
+        }
     }
-    let (nx, ny) = (-dy / len, dx / len);
-    let steps = len.ceil() as usize;
-    let (mut ok, mut n) = (0.0, 0.0);
-    for s in 0..=steps {
-        let t = s as f32 / steps as f32;
-        let (x, y) = (a[0] + t * dx, a[1] + t * dy);
-        if border {
-            // The photo's edge standing in for a side beyond it: its visible length earns half credit,
-            // so an outline through the border wins only where no real fourth side exists.
-            if x >= -0.5 && y >= -0.5 && x <= g.w as f32 && y <= g.h as f32 {
-                n += 1.0;
-                ok += BORDER_CREDIT;
-            }
-            continue;
-        }
-        if x < 1.0 || y < 1.0 || x > (g.w - 2) as f32 || y > (g.h - 2) as f32 {
-            continue;
-        }
-        n += 1.0;
-        let mut hit = false;
-        for o in [-1.0f32, 0.0, 1.0] {
-            let (px, py) = ((x + o * nx).round() as usize, (y + o * ny).round() as usize);
-            if px >= g.w || py >= g.h {
-                continue;
-            }
-            let i = py * g.w + px;
-            let m = g.mag[i];
-            if m < 4.0 {
-                continue;
-            }
-            let cos = (g.gx[i] * nx + g.gy[i] * ny).abs() / m;
-            if cos > 0.94 {
-                hit = true;
-                break;
-            }
-        }
-        if hit {
-            ok += 1.0;
-        }
+
+    /// `(supported samples, in-frame samples)` between two points on the line.
+    fn segment(&self, a: [f32; 2], b: [f32; 2]) -> (f32, f32) {
+        let last = self.inside.len() - 1;
+        let idx = |p: [f32; 2]| {
+            ((p[0] * self.dir[0] + p[1] * self.dir[1] - self.t0)
+                .round()
+                .max(0.0) as usize)
+                .min(last)
+        };
+        let (i, j) = (idx(a), idx(b));
+        let (lo, hi) = (i.min(j), i.max(j));
+        (self.ok[hi] - self.ok[lo], self.inside[hi] - self.inside[lo])
     }
-    (ok, n)
 }
 
 /// The document's own width over height, from its image corners with the perspective removed (focal
@@ -591,6 +612,10 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             }
         }
     }
+    // Each line's support, sampled once along its whole length: a side's support is then a difference
+    // of two prefix sums, whatever the quadrilateral.
+    let diag = (w * w + h * h).sqrt().ceil();
+    let profiles: Vec<Profile> = lines.iter().map(|l| Profile::new(&g, l, diag)).collect();
     // (score, corners in photo pixels, confidence)
     let mut best: Option<(f32, [[f32; 2]; 4], f32)> = None;
     for (pi, &(a, b)) in pairs.iter().enumerate() {
@@ -602,28 +627,31 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             if ang(&lines[a], &lines[c]) < 50f32.to_radians() {
                 continue;
             }
-            let corners = [
+            // Corners in cyclic order; side k runs from corner k to corner k + 1 on line `side[k]`.
+            let (Some(p0), Some(p1), Some(p2), Some(p3)) = (
                 intersect(&lines[a], &lines[c]),
                 intersect(&lines[c], &lines[b]),
                 intersect(&lines[b], &lines[d]),
                 intersect(&lines[d], &lines[a]),
-            ];
-            let Some(corners) = corners.iter().copied().collect::<Option<Vec<_>>>() else {
+            ) else {
                 continue;
             };
-            let q = order([corners[0], corners[1], corners[2], corners[3]]);
-            if !convex(&q) {
+            let cyc = [p0, p1, p2, p3];
+            let side = [c, b, d, a];
+            if !convex(&cyc) {
                 continue;
             }
-            let ar = area(&q) / frame_area;
+            let ar = area(&cyc) / frame_area;
             if !(0.01..=1.2).contains(&ar)
-                || q.iter()
+                || cyc
+                    .iter()
                     .any(|p| p[0] < -0.5 * w || p[0] > 1.5 * w || p[1] < -0.5 * h || p[1] > 1.5 * h)
             {
                 continue;
             }
             // A document's shape, perspective removed: ID-1 is 1.59, passports 1.42, visas 1.5. A keyboard's
             // or a desk's outline is not. A side on the border hides the true shape, so it is not judged.
+            let q = order(cyc);
             let photo_q = q.map(|p| [p[0] * g.scale, p[1] * g.scale]);
             let has_border = quad_lines.iter().any(|l| l.border);
             let asp = aspect(&photo_q, focal, centre);
@@ -635,40 +663,33 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             if tilt(&photo_q, focal, centre).is_none_or(|t| t > 65.0) {
                 continue;
             }
-            // Each side of the ordered quad lies on one of the four lines; find which for the border flag.
             // Confidence is over the real sides; the border's credit only enters the score.
             let (mut ok, mut n, mut border_ok) = (0.0, 0.0, 0.0);
             let mut side_fail = false;
-            for i in 0..4 {
-                let (p, r) = (q[i], q[(i + 1) % 4]);
-                let mid = [(p[0] + r[0]) / 2.0, (p[1] + r[1]) / 2.0];
-                let on_border =
-                    mid[0] < 1.0 || mid[1] < 1.0 || mid[0] > w - 2.0 || mid[1] > h - 2.0;
-                let (o, m) = support(&g, p, r, on_border);
-                if !on_border && m > 8.0 && o / m < 0.35 {
-                    side_fail = true;
-                    break;
-                }
-                if on_border {
-                    border_ok += o;
-                    // The sides that meet the border must run into it: the last fifth of each, next to
-                    // the border, lies along an edge. A desk line that stops short does not.
-                    let (prev, next) = (q[(i + 3) % 4], q[(i + 2) % 4]);
-                    let tail = |from: [f32; 2], to: [f32; 2]| {
-                        [
-                            to[0] + 0.2 * (from[0] - to[0]),
-                            to[1] + 0.2 * (from[1] - to[1]),
-                        ]
-                    };
-                    let (o1, m1) = support(&g, tail(prev, p), p, false);
-                    let (o2, m2) = support(&g, tail(next, r), r, false);
-                    if m1 < 3.0 || m2 < 3.0 || o1 / m1 < 0.6 || o2 / m2 < 0.6 {
+            for k in 0..4 {
+                let (from, to) = (cyc[k], cyc[(k + 1) % 4]);
+                let (o, m) = profiles[side[k]].segment(from, to);
+                if !lines[side[k]].border {
+                    if m > 8.0 && o / m < 0.35 {
                         side_fail = true;
                         break;
                     }
-                } else {
                     ok += o;
                     n += m;
+                    continue;
+                }
+                border_ok += o;
+                // The sides that meet the border must run into it: the fifth of each next to the
+                // border lies along an edge. A desk line that stops short does not.
+                let lerp = |p: [f32; 2], q: [f32; 2]| {
+                    [p[0] + 0.2 * (q[0] - p[0]), p[1] + 0.2 * (q[1] - p[1])]
+                };
+                let (o1, m1) =
+                    profiles[side[(k + 3) % 4]].segment(lerp(from, cyc[(k + 3) % 4]), from);
+                let (o2, m2) = profiles[side[(k + 1) % 4]].segment(to, lerp(to, cyc[(k + 2) % 4]));
+                if m1 < 3.0 || m2 < 3.0 || o1 / m1 < 0.6 || o2 / m2 < 0.6 {
+                    side_fail = true;
+                    break;
                 }
             }
             if side_fail || n < 20.0 {
