@@ -200,7 +200,13 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
     }
     // Peaks with non-maximum suppression.
     let mut lines: Vec<Line> = Vec::new();
+    // Only the strongest bins can be peaks: select them, then sort those few.
     let mut order: Vec<usize> = (0..acc.len()).filter(|&i| acc[i] > 0.0).collect();
+    const CANDIDATES: usize = 4000;
+    if order.len() > CANDIDATES {
+        order.select_nth_unstable_by(CANDIDATES, |&a, &b| acc[b].total_cmp(&acc[a]));
+        order.truncate(CANDIDATES);
+    }
     order.sort_unstable_by(|&a, &b| acc[b].total_cmp(&acc[a]));
     for idx in order {
         if lines.len() >= MAX_LINES {
@@ -227,6 +233,18 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// The distance between two near-parallel lines, measured through the point `c`.
+fn separation(a: &Line, b: &Line, c: [f32; 2]) -> f32 {
+    let da = c[0] * a.theta.cos() + c[1] * a.theta.sin() - a.rho;
+    let same = (a.theta - b.theta).cos() >= 0.0;
+    let db = c[0] * b.theta.cos() + c[1] * b.theta.sin() - b.rho;
+    if same {
+        (da - db).abs()
+    } else {
+        (da + db).abs()
+    }
 }
 
 fn intersect(a: &Line, b: &Line) -> Option<[f32; 2]> {
@@ -607,7 +625,10 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             if a.border && b.border {
                 continue;
             }
-            if ang(a, b) < 35f32.to_radians() {
+            // Opposite sides: near-parallel, and apart by a real width (measured at the centre).
+            if ang(a, b) < 35f32.to_radians()
+                && separation(a, b, [w / 2.0, h / 2.0]) >= 0.06 * w.min(h)
+            {
                 pairs.push((i, j));
             }
         }
@@ -649,20 +670,7 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             {
                 continue;
             }
-            // A document's shape, perspective removed: ID-1 is 1.59, passports 1.42, visas 1.5. A keyboard's
-            // or a desk's outline is not. A side on the border hides the true shape, so it is not judged.
-            let q = order(cyc);
-            let photo_q = q.map(|p| [p[0] * g.scale, p[1] * g.scale]);
             let has_border = quad_lines.iter().any(|l| l.border);
-            let asp = aspect(&photo_q, focal, centre);
-            // A cut-off document shows less than its length: what is visible is no longer than a whole one.
-            let lo = if has_border { 1.0 } else { 1.28 };
-            if !asp.is_some_and(|a| (lo..=1.75).contains(&if a < 1.0 { 1.0 / a } else { a })) {
-                continue;
-            }
-            if tilt(&photo_q, focal, centre).is_none_or(|t| t > 65.0) {
-                continue;
-            }
             // Confidence is over the real sides; the border's credit only enters the score.
             let (mut ok, mut n, mut border_ok) = (0.0, 0.0, 0.0);
             let mut side_fail = false;
@@ -700,6 +708,19 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             // be all but perfect along its real sides (cut documents on synthetic-dev: 0.976-0.996;
             // desk and keyboard lines that reach the border: 0.89-0.96).
             if has_border && conf < cfg.min_confidence_cut {
+                continue;
+            }
+            // A document's shape, perspective removed: ID-1 is 1.59, passports 1.42, visas 1.5. A keyboard's
+            // or a desk's outline is not. A side on the border hides the true shape, so it is not judged.
+            let q = order(cyc);
+            let photo_q = q.map(|p| [p[0] * g.scale, p[1] * g.scale]);
+            let asp = aspect(&photo_q, focal, centre);
+            // A cut-off document shows less than its length: what is visible is no longer than a whole one.
+            let lo = if has_border { 1.0 } else { 1.28 };
+            if !asp.is_some_and(|a| (lo..=1.75).contains(&if a < 1.0 { 1.0 / a } else { a })) {
+                continue;
+            }
+            if tilt(&photo_q, focal, centre).is_none_or(|t| t > 65.0) {
                 continue;
             }
             // Large outlines that run along edges, of a known document's shape unless cut by the border.

@@ -37,6 +37,31 @@ impl Frame {
         let s = scale as usize;
         let mut luma = vec![0f32; w * h];
         let mut chroma = vec![0u8; w * h];
+        if s == 1 {
+            // Most video frames and small photos: no box, one pixel each.
+            for (y, (lrow, crow)) in luma
+                .chunks_exact_mut(w)
+                .zip(chroma.chunks_exact_mut(w))
+                .enumerate()
+            {
+                for ((l, c), px) in lrow
+                    .iter_mut()
+                    .zip(crow.iter_mut())
+                    .zip(view.row(y as u32).chunks_exact(4))
+                {
+                    let (r, g, b) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
+                    *l = (77 * r + 150 * g + 29 * b) as f32 * (1.0 / 256.0);
+                    *c = (r.max(g).max(b) - r.min(g).min(b)) as u8;
+                }
+            }
+            return Self {
+                w,
+                h,
+                scale,
+                luma,
+                chroma,
+            };
+        }
         let mut acc_y = vec![0u32; w];
         let mut acc_c = vec![0u32; w];
         let rows_per = s.min(ph as usize);
