@@ -383,7 +383,7 @@ fn table(cases: &[Case], results: &[(Report, String)]) -> String {
             100.0 * ok as f64 / n.max(1) as f64
         );
     }
-    // Which check told clean photos to retake, and every level of every sweep, for the record.
+    // Every level of every sweep: how many photos failed on each check, for the record.
     let mut by_level: std::collections::BTreeMap<(String, String), [usize; 10]> =
         Default::default();
     for (c, (r, _)) in cases.iter().zip(results) {
@@ -391,26 +391,15 @@ fn table(cases: &[Case], results: &[(Report, String)]) -> String {
             .entry((c.factor.clone(), format!("{:>6}", c.level)))
             .or_default();
         e[0] += 1;
-        for (k, id) in ["blur", "exposure", "glare", "shadow", "resolution"]
-            .iter()
-            .enumerate()
-        {
+        for (k, id) in IDS.iter().enumerate() {
             e[k + 1] += usize::from(r.check(id).is_some_and(|x| x.status == Status::Fail));
         }
     }
-    s.push_str("\n| factor | level | photos | blur fail | exposure fail | glare fail | shadow fail | resolution fail |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    s.push_str("\n| factor | level | photos | blur | exposure | glare | shadow | resolution | framing | size | tilt | background |\n");
+    s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for ((f, l), e) in &by_level {
-        let _ = writeln!(
-            s,
-            "| {f} | {} | {} | {} | {} | {} | {} | {} |",
-            l.trim(),
-            e[0],
-            e[1],
-            e[2],
-            e[3],
-            e[4],
-            e[5]
-        );
+        let cols: Vec<String> = e.iter().map(|v| v.to_string()).collect();
+        let _ = writeln!(s, "| {f} | {} | {} |", l.trim(), cols.join(" | "));
     }
     if errors > 0 {
         let _ = writeln!(s, "\n{errors} photos could not be read.");
