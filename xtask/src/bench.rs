@@ -25,6 +25,7 @@ pub fn run() -> Result<(), String> {
     let dir = root().join("www/pkg/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut native = Vec::new();
+    let mut without_finder = Vec::new();
     for (w, h) in SIZES {
         let mut scene = Scene::card(w, h);
         scene.blur_sigma = 0.0;
@@ -32,14 +33,22 @@ pub fn run() -> Result<(), String> {
         std::fs::write(dir.join(format!("frame-{w}x{h}.rgba")), &px).map_err(|e| e.to_string())?;
         let view = RgbaView::new(&px, w, h).map_err(|e| e.to_string())?;
         check(&view, &Options::default()); // warm-up
-        let times: Vec<f64> = (0..RUNS)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(check(&view, &Options::default()));
-                t.elapsed().as_secs_f64() * 1000.0
-            })
-            .collect();
-        native.push(stats(times));
+                                           // Interleaved: the full check, and the check with the corners given (no document finder).
+        let given = Options {
+            document: Some(scene.corners),
+            ..Options::default()
+        };
+        let (mut full, mut core) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            std::hint::black_box(check(&view, &Options::default()));
+            full.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = Instant::now();
+            std::hint::black_box(check(&view, &given));
+            core.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        native.push(stats(full));
+        without_finder.push(stats(core));
     }
     std::fs::write(dir.join("index.html"), BENCH_HTML).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("bench.js"), BENCH_JS).map_err(|e| e.to_string())?;
@@ -58,13 +67,17 @@ pub fn run() -> Result<(), String> {
         serde_json::from_str(&std::fs::read_to_string(&out).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
     let (raw, gz) = crate::size::sizes(&wasm)?;
-    let mut table = String::from("| frame | native median (min-max) | Chromium wasm median (min-max) | wasm / native |\n|---|---:|---:|---:|\n");
+    let mut table = String::from(
+        "| frame | native median (min-max) | Chromium wasm median (min-max) | wasm / native | native, corners given (no finder) | finder's share |\n|---|---:|---:|---:|---:|---:|\n",
+    );
     let mut json = String::from("{\"runs\":");
     let _ = write!(
         json,
         "{RUNS},\"wasm_bytes\":{raw},\"wasm_gzip_bytes\":{gz},\"frames\":["
     );
-    for (i, ((w, h), (nm, nlo, nhi))) in SIZES.iter().zip(&native).enumerate() {
+    for (i, (((w, h), (nm, nlo, nhi)), (cm, _, _))) in
+        SIZES.iter().zip(&native).zip(&without_finder).enumerate()
+    {
         let key = format!("{w}x{h}");
         let b = &browser[&key];
         let (bm, blo, bhi) = (
@@ -74,13 +87,14 @@ pub fn run() -> Result<(), String> {
         );
         let _ = writeln!(
             table,
-            "| {key} | {nm:.2} ms ({nlo:.2}-{nhi:.2}) | {bm:.2} ms ({blo:.2}-{bhi:.2}) | {:.2}x |",
-            bm / nm
+            "| {key} | {nm:.2} ms ({nlo:.2}-{nhi:.2}) | {bm:.2} ms ({blo:.2}-{bhi:.2}) | {:.2}x | {cm:.2} ms | +{:.0}% |",
+            bm / nm,
+            100.0 * (nm / cm - 1.0)
         );
         if i > 0 {
             json.push(',');
         }
-        let _ = write!(json, "{{\"frame\":\"{key}\",\"native_ms\":{{\"median\":{nm:.3},\"min\":{nlo:.3},\"max\":{nhi:.3}}},\"wasm_ms\":{{\"median\":{bm:.3},\"min\":{blo:.3},\"max\":{bhi:.3}}}}}");
+        let _ = write!(json, "{{\"frame\":\"{key}\",\"native_ms\":{{\"median\":{nm:.3},\"min\":{nlo:.3},\"max\":{nhi:.3}}},\"native_without_finder_ms\":{{\"median\":{cm:.3}}},\"wasm_ms\":{{\"median\":{bm:.3},\"min\":{blo:.3},\"max\":{bhi:.3}}}}}");
     }
     let first = &browser["first_verdict_ms"];
     let _ = write!(
