@@ -57,6 +57,8 @@ test("a sharp photo is ready to submit and a blurred one must be retaken, in bot
   assert.equal(v.verdict, "retake");
   assert.equal(v.checks.blur, "fail");
   assert.match(await page.textContent("#summary"), /Sharpness/);
+  // The live region announces the verdict and what to fix.
+  assert.match(await page.textContent("#status[aria-live=polite]"), /Please retake this photo\. To fix: Sharpness/);
 
   await page.click("#lang");
   v = await verdict(page);
