@@ -378,34 +378,39 @@ impl Profile {
     }
 }
 
-/// The document's own width over height, from its image corners with the perspective removed (focal
-/// length `f` in the same pixels, principal point at the image centre `c`).
-pub fn aspect(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<f32> {
-    let h = |p: [f32; 2]| [f64::from(p[0] - c[0]), f64::from(p[1] - c[1]), f64::from(f)];
-    let cross = |a: [f64; 3], b: [f64; 3]| {
-        [
-            a[1] * b[2] - a[2] * b[1],
-            a[2] * b[0] - a[0] * b[2],
-            a[0] * b[1] - a[1] * b[0],
-        ]
-    };
-    let norm = |a: [f64; 3]| (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
-    let [p0, p1, p2, p3] = q.map(h);
-    // Plane normal from the two vanishing directions.
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+fn norm(a: [f64; 3]) -> f64 {
+    (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt()
+}
+
+/// The corners as rays from the camera (focal length `f`, principal point `c`), and the unit normal of
+/// the document's plane from its two vanishing directions; `None` for a degenerate quadrilateral.
+fn rays_and_normal(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<([[f64; 3]; 4], [f64; 3])> {
+    let rays = q.map(|p| [f64::from(p[0] - c[0]), f64::from(p[1] - c[1]), f64::from(f)]);
+    let [p0, p1, p2, p3] = rays;
     let d1 = cross(cross(p0, p1), cross(p3, p2));
     let d2 = cross(cross(p0, p3), cross(p1, p2));
     let n = cross(d1, d2);
     let nn = norm(n);
-    if nn < 1e-12 {
-        return None;
-    }
-    let n = n.map(|v| v / nn);
+    (nn >= 1e-12 && nn.is_finite()).then(|| (rays, n.map(|v| v / nn)))
+}
+
+/// The document's own width over height, from its image corners with the perspective removed (focal
+/// length `f` in the same pixels, principal point at the image centre `c`).
+pub fn aspect(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<f32> {
+    let (rays, n) = rays_and_normal(q, f, c)?;
     // Back-project the corners onto the plane n . X = 1 and measure the sides there.
-    let on_plane = |p: [f64; 3]| {
+    let [a, b, cc, d] = rays.map(|p| {
         let t = 1.0 / (n[0] * p[0] + n[1] * p[1] + n[2] * p[2]);
         p.map(|v| v * t)
-    };
-    let [a, b, cc, d] = [p0, p1, p2, p3].map(on_plane);
+    });
     let dist = |x: [f64; 3], y: [f64; 3]| norm([x[0] - y[0], x[1] - y[1], x[2] - y[2]]);
     let w = (dist(a, b) + dist(d, cc)) / 2.0;
     let hh = (dist(a, d) + dist(b, cc)) / 2.0;
@@ -414,20 +419,8 @@ pub fn aspect(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<f32> {
 
 /// The tilt of the document's plane away from facing the camera, in degrees.
 pub fn tilt(q: &[[f32; 2]; 4], f: f32, c: [f32; 2]) -> Option<f32> {
-    let h = |p: [f32; 2]| [f64::from(p[0] - c[0]), f64::from(p[1] - c[1]), f64::from(f)];
-    let cross = |a: [f64; 3], b: [f64; 3]| {
-        [
-            a[1] * b[2] - a[2] * b[1],
-            a[2] * b[0] - a[0] * b[2],
-            a[0] * b[1] - a[1] * b[0],
-        ]
-    };
-    let [p0, p1, p2, p3] = q.map(h);
-    let d1 = cross(cross(p0, p1), cross(p3, p2));
-    let d2 = cross(cross(p0, p3), cross(p1, p2));
-    let n = cross(d1, d2);
-    let nn = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-    (nn > 1e-12).then(|| (n[2].abs() / nn).clamp(0.0, 1.0).acos().to_degrees() as f32)
+    let (_, n) = rays_and_normal(q, f, c)?;
+    Some(n[2].abs().clamp(0.0, 1.0).acos().to_degrees() as f32)
 }
 
 /// The shape a width-over-height ratio matches (either orientation).

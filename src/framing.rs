@@ -157,34 +157,19 @@ pub fn size(found: Option<&Found>, width: f32, height: f32, cfg: &FramingConfig)
     };
     let share = clipped_share(f, width, height);
     let status = Status::below(share, cfg.size_warn, cfg.size_fail);
-    let message = if status == Status::Pass {
-        Text::new("The document is close enough.", "证件距离合适。")
-    } else {
+    Check::judged(
+        "size",
+        status,
+        Some(share),
+        (cfg.size_warn, cfg.size_fail),
+        Bound::Min,
+        "too_far",
+        Text::new("The document is close enough.", "证件距离合适。"),
         Text::new(
             "The document is too small in the photo. Move the phone closer until the document fills most of the frame (keep all four corners in view).",
             "证件在照片中太小。请把手机靠近，让证件占满画面的大部分（四个角都要在画面内）。",
-        )
-    };
-    let threshold = if status == Status::Fail {
-        cfg.size_fail
-    } else {
-        cfg.size_warn
-    };
-    Check {
-        id: "size",
-        status,
-        value: Some(share),
-        threshold,
-        bound: Bound::Min,
-        reason: if status == Status::Pass {
-            ""
-        } else {
-            "too_far"
-        },
-        region: None,
-        boxes: Vec::new(),
-        message,
-    }
+        ),
+    )
 }
 
 /// `tilt`: value is the angle in degrees between the document and the camera's view.
@@ -206,34 +191,19 @@ pub fn tilt(
     let status = angle.map_or(Status::Pass, |a| {
         Status::above(a, cfg.tilt_warn, cfg.tilt_fail)
     });
-    let message = if status == Status::Pass {
-        Text::new("The document faces the camera.", "证件正对镜头。")
-    } else {
+    Check::judged(
+        "tilt",
+        status,
+        angle,
+        (cfg.tilt_warn, cfg.tilt_fail),
+        Bound::Max,
+        "steep_angle",
+        Text::new("The document faces the camera.", "证件正对镜头。"),
         Text::new(
             "The document is at a steep angle. Hold the phone straight above the document, parallel to it.",
             "证件倾斜得太厉害。请把手机举在证件正上方，与证件保持平行。",
-        )
-    };
-    let threshold = if status == Status::Fail {
-        cfg.tilt_fail
-    } else {
-        cfg.tilt_warn
-    };
-    Check {
-        id: "tilt",
-        status,
-        value: angle,
-        threshold,
-        bound: Bound::Max,
-        reason: if status == Status::Pass {
-            ""
-        } else {
-            "steep_angle"
-        },
-        region: None,
-        boxes: Vec::new(),
-        message,
-    }
+        ),
+    )
 }
 
 /// `background`: value is the share of the surface around the document that is strong edges (busy

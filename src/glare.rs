@@ -257,34 +257,22 @@ pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
             h: (a.y + a.h).max(b.y + b.h) - y0,
         }
     });
-    let message = if status == Status::Pass {
-        Text::new("No glare on the document.", "证件上没有反光。")
-    } else {
-        Text::new(
-            "A reflection hides part of the document. Turn off the flash, and tilt the card slightly or move away from the lamp until the bright spot is gone.",
-            "证件上有反光，遮住了部分内容。请关闭闪光灯，稍微倾斜证件或远离灯光，直到亮斑消失。",
-        )
-    };
-    let threshold = if status == Status::Fail {
-        cfg.fail
-    } else {
-        cfg.warn
-    };
-    let reason = if status == Status::Pass {
-        ""
-    } else {
-        "hot_spot"
-    };
     Check {
-        id: "glare",
-        status,
-        value: Some(share),
-        threshold,
-        bound: Bound::Max,
-        reason,
         region,
         boxes,
-        message,
+        ..Check::judged(
+            "glare",
+            status,
+            Some(share),
+            (cfg.warn, cfg.fail),
+            Bound::Max,
+            "hot_spot",
+            Text::new("No glare on the document.", "证件上没有反光。"),
+            Text::new(
+                "A reflection hides part of the document. Turn off the flash, and tilt the card slightly or move away from the lamp until the bright spot is gone.",
+                "证件上有反光，遮住了部分内容。请关闭闪光灯，稍微倾斜证件或远离灯光，直到亮斑消失。",
+            ),
+        )
     }
 }
 

@@ -104,6 +104,40 @@ pub struct Check {
     pub message: Text,
 }
 
+impl Check {
+    /// A check judged against a warning and a failing bound: the threshold shown is the failing one when
+    /// it failed, else the warning one; `reason` and the problem's advice apply unless it passed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn judged(
+        id: &'static str,
+        status: Status,
+        value: Option<f32>,
+        (warn, fail): (f32, f32),
+        bound: Bound,
+        reason: &'static str,
+        passed: Text,
+        problem: Text,
+    ) -> Self {
+        let (reason, message) = if status == Status::Pass {
+            ("", passed)
+        } else {
+            (reason, problem)
+        };
+        let threshold = if status == Status::Fail { fail } else { warn };
+        Self {
+            id,
+            status,
+            value,
+            threshold,
+            bound,
+            reason,
+            region: None,
+            boxes: Vec::new(),
+            message,
+        }
+    }
+}
+
 /// Which side of the threshold is good.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bound {

@@ -41,32 +41,22 @@ pub fn resolution(width: f32, cfg: &ResolutionConfig) -> Check {
     } else {
         cfg.warn
     };
-    let message = match status {
-        Status::Pass => Text::new("There are enough pixels to read the document.", "像素足够，证件文字可以看清。"),
-        _ => Text::new(
+    Check::judged(
+        "resolution",
+        status,
+        Some(width),
+        (cfg.warn, cfg.fail),
+        Bound::Min,
+        "too_few_pixels",
+        Text::new("There are enough pixels to read the document.", "像素足够，证件文字可以看清。"),
+        Text::new(
             format!(
                 "The document is {:.0} pixels wide; at least {:.0} are needed to read its text. Move closer so the document fills the frame, or use the camera's full resolution.",
                 width, need
             ),
             format!("证件只有 {:.0} 像素宽，至少需要 {:.0} 像素才能看清文字。请靠近一些让证件占满画面，或使用相机的最高分辨率。", width, need),
         ),
-    };
-    let reason = if status == Status::Pass {
-        ""
-    } else {
-        "too_few_pixels"
-    };
-    Check {
-        id: "resolution",
-        status,
-        value: Some(width),
-        threshold: need,
-        bound: Bound::Min,
-        reason,
-        region: None,
-        boxes: Vec::new(),
-        message,
-    }
+    )
 }
 
 #[cfg(test)]

@@ -111,34 +111,21 @@ pub fn shadow(frame: &Frame, roi: &Roi, cfg: &ShadowConfig) -> Check {
             h: r.h * s,
         })
     };
-    let message = if status == Status::Pass {
-        Text::new("The document is evenly lit.", "证件光线均匀。")
-    } else {
-        Text::new(
-            "Part of the document is in shadow. Use even daylight from the side, keep your hand and phone from casting a shadow, and take the photo again.",
-            "证件有一部分在阴影里。请使用从侧面照来的均匀光线，避免手或手机挡光，然后重新拍摄。",
-        )
-    };
-    let threshold = if status == Status::Fail {
-        cfg.fail
-    } else {
-        cfg.warn
-    };
-    let reason = if status == Status::Pass {
-        ""
-    } else {
-        "uneven_light"
-    };
     Check {
-        id: "shadow",
-        status,
-        value,
-        threshold,
-        bound: Bound::Max,
-        reason,
         region,
-        boxes: Vec::new(),
-        message,
+        ..Check::judged(
+            "shadow",
+            status,
+            value,
+            (cfg.warn, cfg.fail),
+            Bound::Max,
+            "uneven_light",
+            Text::new("The document is evenly lit.", "证件光线均匀。"),
+            Text::new(
+                "Part of the document is in shadow. Use even daylight from the side, keep your hand and phone from casting a shadow, and take the photo again.",
+                "证件有一部分在阴影里。请使用从侧面照来的均匀光线，避免手或手机挡光，然后重新拍摄。",
+            ),
+        )
     }
 }
 
