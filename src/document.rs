@@ -16,7 +16,7 @@ pub const HOUGH_SIDE: usize = 480;
 /// Angle bins per 180 degrees.
 const THETA_BINS: usize = 180;
 /// Lines kept from the accumulator.
-const MAX_LINES: usize = 36;
+const MAX_LINES: usize = 48;
 /// Credit per pixel of a side that is the photo's border.
 const BORDER_CREDIT: f32 = 0.5;
 
@@ -222,7 +222,7 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
                 dt = std::f32::consts::PI - dt;
                 dr = (l.rho + rho).abs();
             }
-            dt < 3f32.to_radians() && dr < 3.0
+            dt < 4f32.to_radians() && dr < 4.5
         });
         if !near {
             lines.push(Line {
