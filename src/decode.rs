@@ -192,6 +192,50 @@ mod tests {
         );
     }
 
+    /// A JPEG whose EXIF says "rotate 90 degrees clockwise to display" (orientation 6), as phones save
+    /// portrait photos: left half red, right half blue, 40x20 as stored.
+    fn jpeg_with_orientation_6() -> Vec<u8> {
+        let img = image::RgbImage::from_fn(40, 20, |x, _| {
+            if x < 20 {
+                image::Rgb([220, 20, 20])
+            } else {
+                image::Rgb([20, 20, 220])
+            }
+        });
+        let mut jpeg = Cursor::new(Vec::new());
+        img.write_to(&mut jpeg, ImageFormat::Jpeg).expect("encode");
+        let jpeg = jpeg.into_inner();
+        // APP1: "Exif\0\0", a big-endian TIFF header, one IFD entry: Orientation (0x0112), SHORT, 1, 6.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        exif.extend_from_slice(&[
+            0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0x00, 0x06, 0, 0, 0, 0, 0, 0,
+        ]);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&exif);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        let d = decode_bytes(&jpeg_with_orientation_6()).expect("decodes");
+        assert_eq!((d.width, d.height), (20, 40), "rotated to portrait");
+        // Rotating 90 degrees clockwise brings the stored left (red) half to the top.
+        let at = |x: u32, y: u32| &d.rgba[((y * d.width + x) * 4) as usize..][..3];
+        assert!(
+            at(10, 5)[0] > 150 && at(10, 5)[2] < 100,
+            "top is red: {:?}",
+            at(10, 5)
+        );
+        assert!(
+            at(10, 35)[2] > 150 && at(10, 35)[0] < 100,
+            "bottom is blue: {:?}",
+            at(10, 35)
+        );
+    }
+
     #[test]
     fn a_huge_header_in_a_tiny_file_is_refused_before_allocating() {
         let mut bytes = png(1, 1);
