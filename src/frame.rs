@@ -210,12 +210,6 @@ impl Roi {
         let x1 = self.spans.iter().map(|s| s.1).max().unwrap_or(0);
         (x0, self.y0, x1.max(x0), self.y0 + self.spans.len())
     }
-
-    /// The mean width of the non-empty rows, in working pixels.
-    pub fn mean_width(&self) -> f32 {
-        let rows = self.spans.iter().filter(|s| s.1 > s.0).count().max(1);
-        self.area() as f32 / rows as f32
-    }
 }
 
 #[cfg(test)]

@@ -3,15 +3,15 @@
 
 use crate::error::Error;
 
-/// The largest image analysed as it is, in pixels (50 megapixels). Bigger frames are refused before any
-/// allocation; the CLI and the page downscale photos above [`ANALYSIS_MAX_PIXELS`] long before this.
+/// The largest image analysed, in pixels (50 megapixels). Bigger frames are refused before any
+/// allocation; the page already downscales photos above [`ANALYSIS_MAX_PIXELS`] when it decodes them.
 pub const MAX_PIXELS: u64 = 50_000_000;
 
 /// The largest width or height accepted, in pixels.
 pub const MAX_SIDE: u32 = 32_768;
 
-/// Photos above this many pixels are downscaled by the caller before analysis (the checks work at about
-/// 1.3 megapixels anyway; see [`crate::frame`]).
+/// The page decodes photos above this many pixels straight to this size (`www/worker.js`), which
+/// bounds the tab's memory; the checks work at about 1.3 megapixels anyway (see [`crate::frame`]).
 pub const ANALYSIS_MAX_PIXELS: u64 = 16_000_000;
 
 /// Tightly packed 8-bit RGBA pixels, row by row, borrowed from the caller (a decoded file or a canvas).
