@@ -260,3 +260,91 @@ pub fn background(frame: &Frame, doc: &Roi, found: Option<&Found>, cfg: &Framing
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Kind;
+
+    fn found(corners: [[f32; 2]; 4]) -> Found {
+        Found {
+            corners,
+            outside: corners.map(|p| p[0] < 0.0 || p[1] < 0.0 || p[0] > 1000.0 || p[1] > 800.0),
+            confidence: 1.0,
+            kind: Kind::IdCard,
+            aspect: 1.586,
+        }
+    }
+
+    const CARD: [[f32; 2]; 4] = [
+        [200.0, 200.0],
+        [800.0, 200.0],
+        [800.0, 578.0],
+        [200.0, 578.0],
+    ];
+
+    #[test]
+    fn corners_in_view_pass_and_cut_ones_are_named() {
+        let cfg = FramingConfig::default();
+        assert_eq!(
+            framing(Some(&found(CARD)), 1000.0, 800.0, &cfg).status,
+            Status::Pass
+        );
+        let cut = found([
+            [500.0, 200.0],
+            [1100.0, 200.0],
+            [1100.0, 578.0],
+            [500.0, 578.0],
+        ]);
+        let c = framing(Some(&cut), 1000.0, 800.0, &cfg);
+        assert_eq!(
+            (c.status, c.value, c.reason),
+            (Status::Fail, Some(2.0), "corner_cut")
+        );
+        assert!(
+            c.message.en.contains("top-right and bottom-right corners"),
+            "{}",
+            c.message.en
+        );
+        assert!(c.message.zh.contains("右上角和右下角"), "{}", c.message.zh);
+        // A box marks each cut corner, inside the photo.
+        assert_eq!(c.boxes.len(), 2);
+        assert!(c
+            .boxes
+            .iter()
+            .all(|b| b.x >= 0.0 && b.x + b.w <= 1000.0 && b.y >= 0.0 && b.y + b.h <= 800.0));
+    }
+
+    #[test]
+    fn a_document_that_fills_the_photo_is_a_scan_not_a_cut() {
+        let scan = found([[0.0, 0.0], [999.0, 0.0], [999.0, 799.0], [0.0, 799.0]]);
+        assert_eq!(
+            framing(Some(&scan), 1000.0, 800.0, &FramingConfig::default()).status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn size_tilt_and_not_found() {
+        let cfg = FramingConfig::default();
+        let s = size(Some(&found(CARD)), 1000.0, 800.0, &cfg);
+        assert!((s.value.expect("share") - 600.0 * 378.0 / 800_000.0).abs() < 1e-4);
+        assert_eq!(s.status, Status::Pass);
+        let small = found([
+            [480.0, 380.0],
+            [580.0, 380.0],
+            [580.0, 443.0],
+            [480.0, 443.0],
+        ]);
+        assert_eq!(size(Some(&small), 1000.0, 800.0, &cfg).status, Status::Fail);
+        let t = tilt(Some(&found(CARD)), 1000.0, 800.0, 1.2, &cfg);
+        assert!(t.value.expect("angle") < 1.0 && t.status == Status::Pass);
+        for c in [
+            framing(None, 1.0, 1.0, &cfg),
+            size(None, 1.0, 1.0, &cfg),
+            tilt(None, 1.0, 1.0, 1.2, &cfg),
+        ] {
+            assert_eq!((c.status, c.reason), (Status::Warn, "not_found"));
+        }
+    }
+}
