@@ -64,6 +64,21 @@ struct Line {
     theta: f32,
     rho: f32,
     border: bool,
+    /// `cos(theta)` and `sin(theta)`, computed once: the quadrilateral search intersects lines often.
+    cos: f32,
+    sin: f32,
+}
+
+impl Line {
+    fn new(theta: f32, rho: f32, border: bool) -> Self {
+        Self {
+            theta,
+            rho,
+            border,
+            cos: theta.cos(),
+            sin: theta.sin(),
+        }
+    }
 }
 
 /// The reduced image with its gradient.
@@ -225,11 +240,7 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
             dt < 4f32.to_radians() && dr < 4.5
         });
         if !near {
-            lines.push(Line {
-                theta,
-                rho,
-                border: false,
-            });
+            lines.push(Line::new(theta, rho, false));
         }
     }
     lines
@@ -237,9 +248,9 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
 
 /// The distance between two near-parallel lines, measured through the point `c`.
 fn separation(a: &Line, b: &Line, c: [f32; 2]) -> f32 {
-    let da = c[0] * a.theta.cos() + c[1] * a.theta.sin() - a.rho;
+    let da = c[0] * a.cos + c[1] * a.sin - a.rho;
     let same = (a.theta - b.theta).cos() >= 0.0;
-    let db = c[0] * b.theta.cos() + c[1] * b.theta.sin() - b.rho;
+    let db = c[0] * b.cos + c[1] * b.sin - b.rho;
     if same {
         (da - db).abs()
     } else {
@@ -248,7 +259,7 @@ fn separation(a: &Line, b: &Line, c: [f32; 2]) -> f32 {
 }
 
 fn intersect(a: &Line, b: &Line) -> Option<[f32; 2]> {
-    let (ca, sa, cb, sb) = (a.theta.cos(), a.theta.sin(), b.theta.cos(), b.theta.sin());
+    let (ca, sa, cb, sb) = (a.cos, a.sin, b.cos, b.sin);
     let det = ca * sb - sa * cb;
     if det.abs() < 1e-3 {
         return None;
@@ -319,7 +330,7 @@ struct Profile {
 
 impl Profile {
     fn new(g: &Grad, l: &Line, diag: f32) -> Self {
-        let (c, s) = (l.theta.cos(), l.theta.sin());
+        let (c, s) = (l.cos, l.sin);
         let dir = [-s, c];
         let t0 = -diag;
         let count = (2.0 * diag) as usize + 1;
@@ -550,11 +561,7 @@ fn line_through(a: [f32; 2], b: [f32; 2]) -> Line {
     if theta < 0.0 {
         theta += std::f32::consts::PI;
     }
-    Line {
-        theta,
-        rho: a[0] * theta.cos() + a[1] * theta.sin(),
-        border: false,
-    }
+    Line::new(theta, a[0] * theta.cos() + a[1] * theta.sin(), false)
 }
 
 /// Settings for [`find`].
@@ -595,11 +602,7 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
         (std::f32::consts::FRAC_PI_2, h - 1.5),
     ];
     for (theta, rho) in borders {
-        lines.push(Line {
-            theta,
-            rho,
-            border: true,
-        });
+        lines.push(Line::new(theta, rho, true));
     }
     let frame_area = w * h;
     let photo_w = frame.w as f32 * frame.scale as f32;
@@ -630,10 +633,30 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
     // of two prefix sums, whatever the quadrilateral.
     let diag = (w * w + h * h).sqrt().ceil();
     let profiles: Vec<Profile> = lines.iter().map(|l| Profile::new(&g, l, diag)).collect();
+    // A quadrilateral scores at most 1.05 times the support of its four whole lines. Taking the pairs
+    // strongest first lets the search stop as soon as no remaining pair of pairs could win.
+    let most = |i: usize| profiles[i].ok.last().copied().unwrap_or(0.0);
+    let mut pairs: Vec<(usize, usize, f32)> = pairs
+        .into_iter()
+        .map(|(i, j)| (i, j, most(i) + most(j)))
+        .collect();
+    pairs.sort_unstable_by(|x, y| y.2.total_cmp(&x.2));
     // (score, corners in photo pixels, confidence)
     let mut best: Option<(f32, [[f32; 2]; 4], f32)> = None;
-    for (pi, &(a, b)) in pairs.iter().enumerate() {
-        for &(c, d) in &pairs[pi + 1..] {
+    for (pi, &(a, b, most_ab)) in pairs.iter().enumerate() {
+        let beaten = |m: f32, best: &Option<(f32, [[f32; 2]; 4], f32)>| {
+            best.as_ref().is_some_and(|b| 1.05 * m <= b.0)
+        };
+        if pairs
+            .get(pi + 1)
+            .is_none_or(|p| beaten(most_ab + p.2, &best))
+        {
+            break;
+        }
+        for &(c, d, most_cd) in &pairs[pi + 1..] {
+            if beaten(most_ab + most_cd, &best) {
+                break;
+            }
             let quad_lines = [&lines[a], &lines[b], &lines[c], &lines[d]];
             if quad_lines.iter().filter(|l| l.border).count() > 1 {
                 continue;
@@ -701,6 +724,14 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             // be all but perfect along its real sides (cut documents on synthetic-dev: 0.976-0.996;
             // desk and keyboard lines that reach the border: 0.89-0.96).
             if has_border && conf < cfg.min_confidence_cut {
+                continue;
+            }
+            // The shape tests below cost more than all of the above: skip them when even the shape
+            // bonus could not beat the best so far.
+            if best
+                .as_ref()
+                .is_some_and(|b| (ok + border_ok) * conf * conf * 1.05 <= b.0)
+            {
                 continue;
             }
             // A document's shape, perspective removed: ID-1 is 1.59, passports 1.42, visas 1.5. A keyboard's
