@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod eval;
+mod fuzz;
 mod serve;
 mod size;
 mod test;
@@ -19,6 +20,7 @@ const HELP: &str = "cargo xtask <command>
   size                    gzipped size of what the page loads, against the budget
   eval DIR [--csv FILE]   accuracy on labelled photos (shared/data or its synthetic-dev)
   bench                   time per frame, native and in headless Chromium, side by side
+  fuzz [SECONDS]          each fuzz target for SECONDS (default 120), seeded with rendered images
 ";
 
 /// The repository root.
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
             eval::run(&dir, flag("--csv").map(PathBuf::from).as_deref()).map(|t| print!("{t}"))
         }
         Some("bench") => bench::run(),
+        Some("fuzz") => fuzz::run_all(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(120)),
         _ => {
             print!("{HELP}");
             Ok(())
