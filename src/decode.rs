@@ -219,6 +219,54 @@ mod tests {
     }
 
     #[test]
+    fn every_layout_decodes_to_rgba() {
+        let base = image::RgbaImage::from_fn(6, 4, |x, y| {
+            image::Rgba([(x * 40) as u8, (y * 60) as u8, 200, 255])
+        });
+        let dynamic = image::DynamicImage::ImageRgba8(base);
+        let layouts = [
+            (
+                image::DynamicImage::ImageLuma8(dynamic.to_luma8()),
+                ImageFormat::Png,
+            ),
+            (
+                image::DynamicImage::ImageLumaA8(dynamic.to_luma_alpha8()),
+                ImageFormat::Png,
+            ),
+            (
+                image::DynamicImage::ImageRgb16(dynamic.to_rgb16()),
+                ImageFormat::Png,
+            ),
+            (
+                image::DynamicImage::ImageLuma16(dynamic.to_luma16()),
+                ImageFormat::Png,
+            ),
+            (
+                image::DynamicImage::ImageRgb8(dynamic.to_rgb8()),
+                ImageFormat::Jpeg,
+            ),
+            (
+                image::DynamicImage::ImageLuma8(dynamic.to_luma8()),
+                ImageFormat::Jpeg,
+            ),
+            (dynamic.clone(), ImageFormat::WebP),
+        ];
+        for (img, format) in layouts {
+            let mut out = Cursor::new(Vec::new());
+            img.write_to(&mut out, format).expect("encode");
+            let d = decode_bytes(&out.into_inner())
+                .unwrap_or_else(|e| panic!("{format:?} {:?}: {e}", img.color()));
+            assert_eq!(
+                (d.width, d.height, d.rgba.len()),
+                (6, 4, 96),
+                "{format:?} {:?}",
+                img.color()
+            );
+            assert!(d.rgba.chunks_exact(4).all(|p| p[3] == 255), "opaque");
+        }
+    }
+
+    #[test]
     fn exif_orientation_is_applied() {
         let d = decode_bytes(&jpeg_with_orientation_6()).expect("decodes");
         assert_eq!((d.width, d.height), (20, 40), "rotated to portrait");
