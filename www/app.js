@@ -123,7 +123,8 @@ function render() {
   }));
   for (const [k, v] of Object.entries(last.timings)) els.result.dataset[`ms${k[0].toUpperCase()}${k.slice(1)}`] = v.toFixed(1);
   // The live region says the verdict and what to fix, so a screen reader hears the result at once.
-  els.status.textContent = `${els.verdict.textContent}. ${els.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;
+  const stop = lang === "en" ? ". " : "。";
+  els.status.textContent = `${els.verdict.textContent}${stop}${els.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;
   draw(r, last.bitmap);
   els.cropFigure.hidden = !last.crop;
   if (last.crop) {
