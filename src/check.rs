@@ -41,6 +41,19 @@ pub struct Options {
     pub config: Config,
 }
 
+/// The checks' ids, in the order every report lists them.
+pub const CHECK_IDS: [&str; 9] = [
+    "blur",
+    "exposure",
+    "glare",
+    "shadow",
+    "resolution",
+    "framing",
+    "size",
+    "tilt",
+    "background",
+];
+
 /// Share of each side of the photo judged when the document's outline is not known. Documents held up
 /// to a camera sit in the middle; a margin of a fifth each side keeps the desk out in most photos.
 pub const CENTRAL_FRACTION: f32 = 0.6;
@@ -51,16 +64,18 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
     let cfg = &opts.config;
     let (pw, ph) = (view.width() as f32, view.height() as f32);
     let found: Option<Found> = match opts.document {
-        Some(corners) => Some(Found {
-            corners,
-            outside: corners.map(|p| p[0] < 0.0 || p[1] < 0.0 || p[0] > pw || p[1] > ph),
-            confidence: 1.0,
-            kind: document::kind_of(
+        Some(corners) => {
+            let aspect =
                 document::aspect(&corners, cfg.find.focal * pw.max(ph), [pw / 2.0, ph / 2.0])
-                    .unwrap_or(0.0),
-            ),
-            aspect: 0.0,
-        }),
+                    .unwrap_or(0.0);
+            Some(Found {
+                corners,
+                outside: corners.map(|p| p[0] < 0.0 || p[1] < 0.0 || p[0] > pw || p[1] > ph),
+                confidence: 1.0,
+                kind: document::kind_of(aspect),
+                aspect,
+            })
+        }
         None => document::find(&frame, &cfg.find),
     };
     let roi = match &found {

@@ -70,7 +70,8 @@ pub fn measure(frame: &Frame, roi: &Roi, percentile: f32) -> BlurMeasure {
     if w < 5 || h < 5 {
         return out;
     }
-    let range = luma_range(frame, roi);
+    let st = crate::exposure::stats(frame, roi);
+    let range = st.p[4] - st.p[0];
     let min_contrast = (0.25 * range).max(12.0);
     let min_grad = (0.04 * range).max(4.0);
     let l = &frame.luma;
@@ -165,32 +166,6 @@ fn walk(l: &[f32], i: usize, d: isize, s: f32, w: usize, h: usize) -> (usize, f3
         q = nq;
     }
     (at, ext)
-}
-
-/// The 2nd to 98th percentile spread of luma in `roi`.
-fn luma_range(frame: &Frame, roi: &Roi) -> f32 {
-    let mut hist = [0u32; 256];
-    for (y, x0, x1) in roi.rows() {
-        for &v in &frame.luma[y * frame.w + x0..y * frame.w + x1] {
-            hist[(v as usize).min(255)] += 1;
-        }
-    }
-    let total: u32 = hist.iter().sum();
-    if total == 0 {
-        return 0.0;
-    }
-    let pct = |p: f32| {
-        let target = (total as f32 * p) as u32;
-        let mut acc = 0;
-        for (i, &c) in hist.iter().enumerate() {
-            acc += c;
-            if acc > target {
-                return i as f32;
-            }
-        }
-        255.0
-    };
-    pct(0.98) - pct(0.02)
 }
 
 /// The blur check: value is the edge width in working pixels (see the module docs).

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use id_photo_check::check::CHECK_IDS as IDS;
 use id_photo_check::decode::decode_file;
 use id_photo_check::frame::{Frame, Roi};
 use id_photo_check::{
@@ -24,18 +25,6 @@ struct Case {
     /// True corners (TL, TR, BR, BL) and whether all are in the frame, when labelled.
     corners: Option<([[f64; 2]; 4], bool)>,
 }
-
-const IDS: [&str; 9] = [
-    "blur",
-    "exposure",
-    "glare",
-    "shadow",
-    "resolution",
-    "framing",
-    "size",
-    "tilt",
-    "background",
-];
 
 /// What a case is evidence of.
 fn expectation(factor: &str, level: f64) -> Option<(&'static str, &'static str)> {
