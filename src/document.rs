@@ -32,6 +32,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Parses `id-card` or `passport`; `any` (and anything else) is `None`: no expectation.
+    pub fn expected(name: &str) -> Option<Kind> {
+        match name {
+            "id-card" => Some(Kind::IdCard),
+            "passport" => Some(Kind::Passport),
+            _ => None,
+        }
+    }
+
     /// `id-card`, `passport` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -574,6 +583,9 @@ pub struct FindConfig {
     pub min_confidence: f32,
     /// The same for an outline with a side on the photo's border (a cut-off document).
     pub min_confidence_cut: f32,
+    /// The document the person was asked for, when the site knows it: outlines of the other shape
+    /// are not taken (an ID card lying on an open passport, a passport photo page's inner frame).
+    pub expect: Option<Kind>,
 }
 
 impl Default for FindConfig {
@@ -582,6 +594,7 @@ impl Default for FindConfig {
             focal: 1.2,
             min_confidence: 0.88,
             min_confidence_cut: 0.97,
+            expect: None,
         }
     }
 }
@@ -752,6 +765,9 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
             if shape == Kind::Unknown && !has_border {
                 continue;
             }
+            if cfg.expect.is_some_and(|k| shape != k && !has_border) {
+                continue;
+            }
             let bonus = if shape == Kind::Unknown { 1.0 } else { 1.05 };
             let score = (ok + border_ok) * conf * conf * bonus;
             if best.as_ref().is_none_or(|b| score > b.0) {
@@ -834,6 +850,28 @@ mod tests {
         );
         assert_eq!(d.outside, [false; 4]);
         assert_eq!(d.kind, Kind::IdCard, "aspect {}", d.aspect);
+    }
+
+    #[test]
+    fn an_expected_document_type_rules_out_the_other_shape() {
+        let s = Scene::card(640, 480);
+        let f = Frame::new(&RgbaView::new(&render(&s), s.width, s.height).expect("valid"));
+        let with = |k| {
+            find(
+                &f,
+                &FindConfig {
+                    expect: Some(k),
+                    ..FindConfig::default()
+                },
+            )
+        };
+        assert!(with(Kind::IdCard).is_some_and(|d| d.kind == Kind::IdCard));
+        assert!(
+            with(Kind::Passport).is_none_or(|d| d.kind != Kind::IdCard),
+            "a card is never taken for a passport"
+        );
+        assert_eq!(Kind::expected("passport"), Some(Kind::Passport));
+        assert_eq!(Kind::expected("any"), None);
     }
 
     #[test]

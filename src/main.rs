@@ -13,14 +13,16 @@ mod cli {
     use id_photo_check::report::Bound;
     use id_photo_check::{check, Options, Report, RgbaView, Status};
 
-    const USAGE: &str = "usage: id-photo-check [--json] [--lang en|zh-CN] PHOTO...\n\
-    Checks photos of identity documents for blur, exposure, glare, shadow and resolution.\n\
-      --json       one JSON object per line (the report contract in README.md)\n\
-      --lang L     language of the readable report: en (default) or zh-CN\n";
+    const USAGE: &str = "usage: id-photo-check [--json] [--lang en|zh-CN] [--document TYPE] PHOTO...\n\
+    Checks photos of identity documents for blur, exposure, glare, shadow, resolution and framing.\n\
+      --json           one JSON object per line (the report contract in README.md)\n\
+      --lang L         language of the readable report: en (default) or zh-CN\n\
+      --document TYPE  the document photographed: any (default), id-card or passport\n";
 
     pub fn main() -> ExitCode {
         let mut json = false;
         let mut zh = false;
+        let mut expect = None;
         let mut files = Vec::new();
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
@@ -29,6 +31,15 @@ mod cli {
                 "--lang" => match args.next().as_deref() {
                     Some("en") => zh = false,
                     Some("zh-CN" | "zh") => zh = true,
+                    _ => {
+                        eprint!("{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                },
+                "--document" => match args.next().as_deref() {
+                    Some(t @ ("any" | "id-card" | "passport")) => {
+                        expect = id_photo_check::document::Kind::expected(t);
+                    }
                     _ => {
                         eprint!("{USAGE}");
                         return ExitCode::from(2);
@@ -49,11 +60,13 @@ mod cli {
             eprint!("{USAGE}");
             return ExitCode::from(2);
         }
+        let mut opts = Options::default();
+        opts.config.find.expect = expect;
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         let mut all_read = true;
         for f in &files {
-            let report = check_file(Path::new(f), f);
+            let report = check_file(Path::new(f), f, &opts);
             all_read &= report.error.is_none();
             let text = if json {
                 report.to_json()
@@ -72,13 +85,13 @@ mod cli {
     }
 
     /// Decodes and checks one file; a file that cannot be read gets a report with `error` set.
-    fn check_file(path: &Path, name: &str) -> Report {
+    fn check_file(path: &Path, name: &str, opts: &Options) -> Report {
         let decoded = match decode_file(path) {
             Ok(d) => d,
             Err(e) => return Report::failed(Some(name.to_string()), e),
         };
         let mut report = match RgbaView::new(&decoded.rgba, decoded.width, decoded.height) {
-            Ok(view) => check(&view, &Options::default()),
+            Ok(view) => check(&view, opts),
             Err(e) => Report::failed(None, e),
         };
         report.file = Some(name.to_string());

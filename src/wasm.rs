@@ -53,12 +53,16 @@ fn js_error(e: &Error) -> JsValue {
 
 /// Checks `width` x `height` RGBA pixels. `corners`, when given, are the document's four corners as
 /// `[x0, y0, x1, y1, x2, y2, x3, y3]` (top-left, top-right, bottom-right, bottom-left) in pixels.
+/// `document` is the document the person was asked for: `"any"` (the default), `"id-card"` or
+/// `"passport"`.
 #[wasm_bindgen(js_name = checkRgba, unchecked_return_type = "Report")]
 pub fn check_rgba(
     data: &[u8],
     width: u32,
     height: u32,
     corners: Option<Vec<f32>>,
+    #[wasm_bindgen(unchecked_param_type = "\"any\" | \"id-card\" | \"passport\" | undefined")]
+    document_type: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let view = RgbaView::new(data, width, height).map_err(|e| js_error(&e))?;
     let document = match corners.as_deref() {
@@ -75,13 +79,18 @@ pub fn check_rgba(
             .into())
         }
     };
-    let report = check(
-        &view,
-        &Options {
-            document,
-            ..Options::default()
-        },
-    );
+    let mut opts = Options {
+        document,
+        ..Options::default()
+    };
+    opts.config.find.expect = match document_type.as_deref() {
+        None | Some("any") => None,
+        Some(t @ ("id-card" | "passport")) => crate::document::Kind::expected(t),
+        Some(_) => {
+            return Err(JsErr::new("document must be \"any\", \"id-card\" or \"passport\"").into())
+        }
+    };
+    let report = check(&view, &opts);
     JSON::parse(&report.to_json())
 }
 

@@ -16,7 +16,8 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn a_sharp_card_is_ok_and_a_blurred_one_is_retake() {
     let mut scene = Scene::card(480, 360);
-    let sharp = id_photo_check::wasm::check_rgba(&render(&scene), 480, 360, None).expect("report");
+    let sharp =
+        id_photo_check::wasm::check_rgba(&render(&scene), 480, 360, None, None).expect("report");
     assert_eq!(get(&sharp, "verdict").as_string().as_deref(), Some("ok"));
     assert_eq!(get(&sharp, "width").as_f64(), Some(480.0));
     let checks = Array::from(&get(&sharp, "checks"));
@@ -41,7 +42,7 @@ fn a_sharp_card_is_ok_and_a_blurred_one_is_retake() {
     assert!(get(&checks.get(0), "message").is_object());
     scene.blur_sigma = 4.0;
     let blurred =
-        id_photo_check::wasm::check_rgba(&render(&scene), 480, 360, None).expect("report");
+        id_photo_check::wasm::check_rgba(&render(&scene), 480, 360, None, None).expect("report");
     assert_eq!(
         get(&blurred, "verdict").as_string().as_deref(),
         Some("retake")
@@ -57,13 +58,17 @@ fn bad_sizes_throw_errors_with_codes_in_both_languages() {
         (vec![0u8; 15], 2, 2, "size_mismatch"),
         (vec![], 40_000, 40_000, "too_large"),
     ] {
-        let err = id_photo_check::wasm::check_rgba(&data, w, h, None).expect_err("must throw");
+        let err =
+            id_photo_check::wasm::check_rgba(&data, w, h, None, None).expect_err("must throw");
         assert!(err.is_instance_of::<js_sys::Error>());
         assert_eq!(get(&err, "code").as_string().as_deref(), Some(code));
         assert!(!get(&err, "zh-CN").as_string().expect("zh").is_empty());
     }
-    let err = id_photo_check::wasm::check_rgba(&[0u8; 16], 2, 2, Some(vec![1.0, 2.0]))
+    let err = id_photo_check::wasm::check_rgba(&[0u8; 16], 2, 2, Some(vec![1.0, 2.0]), None)
         .expect_err("bad corners");
+    assert!(err.is_instance_of::<js_sys::Error>());
+    let err = id_photo_check::wasm::check_rgba(&[0u8; 16], 2, 2, None, Some("visa".into()))
+        .expect_err("unknown document type");
     assert!(err.is_instance_of::<js_sys::Error>());
 }
 
