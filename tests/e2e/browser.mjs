@@ -8,8 +8,10 @@ export const FIXTURES = process.env.FIXTURES;
 
 export const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
-export async function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS, headless: true });
+/** Chromium; with `camera`, a fake camera that plays that y4m file and is allowed without asking. */
+export async function launch({ camera } = {}) {
+  const args = camera ? [...ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${camera}`] : ARGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args, headless: true });
 }
 
 /** A page with its requests (`url`, `phase`) and CSP violations recorded. */
@@ -22,11 +24,13 @@ export async function open(browser, path = "/", options = {}) {
   page.on("pageerror", (e) => log.errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
   await page.addInitScript(() => {
+    // The element's shadow root, for tests that read what it shows.
+    window.__root = () => document.querySelector("id-photo-check").shadowRoot;
     window.__violations = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.goto(BASE_URL + path);
-  await page.waitForSelector("main[data-ready='1']", { timeout: 30000 });
+  await page.waitForSelector("id-photo-check[data-ready='1']", { timeout: 30000 });
   log.phase = "used";
   return { context, page, log };
 }

@@ -13,19 +13,19 @@ after(async () => { await browser?.close(); });
 const fixture = (name) => path.join(FIXTURES, name);
 
 async function choose(page, name) {
-  const before = await page.evaluate(() => document.getElementById("status").textContent);
+  const before = await page.evaluate(() => __root().getElementById("status").textContent);
   await page.setInputFiles("#file", fixture(name));
-  await page.waitForFunction(() => !document.querySelector("main").hasAttribute("aria-busy") && (!document.getElementById("result").hidden || !document.getElementById("error").hidden), null, { timeout: 60000 });
+  await page.waitForFunction(() => !__root().getElementById("root").hasAttribute("aria-busy") && (!__root().getElementById("result").hidden || !__root().getElementById("error").hidden), null, { timeout: 60000 });
   return before;
 }
 
 async function verdict(page) {
   return page.evaluate(() => ({
-    verdict: document.getElementById("verdict").dataset.verdict,
-    text: document.getElementById("verdict").textContent,
-    checks: Object.fromEntries([...document.querySelectorAll("#checks li")].map((li) => [li.dataset.check, li.dataset.status])),
-    measures: [...document.querySelectorAll("#checks .measure")].map((p) => p.textContent),
-    error: document.getElementById("error").hidden ? null : { code: document.getElementById("error").dataset.code, text: document.getElementById("error").textContent },
+    verdict: __root().getElementById("verdict").dataset.verdict,
+    text: __root().getElementById("verdict").textContent,
+    checks: Object.fromEntries([...__root().querySelectorAll("#checks li")].map((li) => [li.dataset.check, li.dataset.status])),
+    measures: [...__root().querySelectorAll("#checks .measure")].map((p) => p.textContent),
+    error: __root().getElementById("error").hidden ? null : { code: __root().getElementById("error").dataset.code, text: __root().getElementById("error").textContent },
   }));
 }
 
@@ -38,7 +38,7 @@ function assertOnlyOwnFilesThenNothing(log) {
   const after = log.requests.filter((r) => r.phase === "used" && !r.url.startsWith("data:"));
   assert.deepEqual(after, [], "the page made requests after it had loaded");
   const loaded = log.requests.map((r) => new URL(r.url).pathname).sort();
-  for (const f of ["/", "/app.js", "/worker.js", "/messages.js", "/style.css", "/pkg/id_photo_check.js", "/pkg/id_photo_check_bg.wasm"]) {
+  for (const f of ["/", "/app.js", "/element.js", "/element.css", "/id-photo-check.js", "/worker.js", "/messages.js", "/style.css", "/pkg/id_photo_check.js", "/pkg/id_photo_check_bg.wasm"]) {
     assert.ok(loaded.includes(f), `${f} was loaded: ${loaded}`);
   }
 }
@@ -80,11 +80,11 @@ test("the document is outlined and straightened, and a cut-off corner or a steep
   const { context, page, log } = await open(browser, "/", { locale: "en-US" });
   await choose(page, "sharp.png");
   assert.equal(await page.isVisible("#crop-figure"), true);
-  const crop = await page.evaluate(() => [document.getElementById("crop").width, document.getElementById("crop").height]);
+  const crop = await page.evaluate(() => [__root().getElementById("crop").width, __root().getElementById("crop").height]);
   assert.ok(Math.abs(crop[0] / crop[1] - 85.6 / 53.98) < 0.02, `crop ${crop}`);
   // The outline is drawn in blue on the photo.
   const blue = await page.evaluate(() => {
-    const c = document.getElementById("photo");
+    const c = __root().getElementById("photo");
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] < 30 && d[i + 1] > 70 && d[i + 1] < 110 && d[i + 2] > 190) n++;
@@ -116,7 +116,7 @@ test("the glare is outlined where it is", async () => {
   assert.equal(v.checks.glare, "fail");
   // The outline is drawn in red over the hot spot's box.
   const red = await page.evaluate(() => {
-    const c = document.getElementById("photo");
+    const c = __root().getElementById("photo");
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] > 190 && d[i + 1] < 40 && d[i + 2] < 60) n++;
@@ -153,7 +153,11 @@ test("keyboard only: the file picker and the language switch are reachable and v
   const focused = [];
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press("Tab");
-    focused.push(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
+    focused.push(await page.evaluate(() => {
+      let a = document.activeElement;
+      while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      return a.id || a.tagName;
+    }));
   }
   assert.ok(focused.includes("lang") && focused.includes("file") && focused.includes("camera"), focused.join(","));
   await page.focus("#lang");

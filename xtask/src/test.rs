@@ -78,7 +78,92 @@ pub fn fixtures() -> Result<PathBuf, String> {
     )
     .map_err(|e| e.to_string())?;
     std::fs::write(dir.join("truncated.png"), &png[..png.len() / 3]).map_err(|e| e.to_string())?;
+    live_video(&dir.join("live.y4m"))?;
     Ok(dir)
+}
+
+/// The fake camera's film for the live-mode test, 1280x720 at 30 frames a second (Chromium plays it in
+/// a loop): a card far away and out of focus (0.7 s), coming closer (0.3 s), close but still out of
+/// focus (0.7 s), then close, sharp and steady (2 s).
+fn live_video(path: &Path) -> Result<(), String> {
+    const FAR: f32 = 0.35;
+    let (w, h) = (1280u32, 720u32);
+    let close = Scene::card(w, h);
+    let at = |scale: f32, shift: f32, sigma: f32| {
+        let mut s = close.clone();
+        let c = close.centre();
+        for p in &mut s.corners {
+            p[0] = c[0] + (p[0] - c[0]) * scale + shift;
+            p[1] = c[1] + (p[1] - c[1]) * scale;
+        }
+        s.blur_sigma = sigma;
+        s
+    };
+    let mut film: Vec<(Scene, usize)> = vec![(at(FAR, -150.0, 3.5), 20)];
+    for k in 1..=10 {
+        let f = k as f32 / 10.0;
+        film.push((at(FAR + (1.0 - FAR) * f, -150.0 * (1.0 - f), 3.5), 1));
+    }
+    film.push((at(1.0, 0.0, 3.5), 20));
+    film.push((at(1.0, 0.0, 0.0), 60));
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for (scene, repeat) in &film {
+        let yuv = i420(&render(scene), w as usize, h as usize);
+        for _ in 0..*repeat {
+            out.extend_from_slice(b"FRAME\n");
+            out.extend_from_slice(&yuv);
+        }
+    }
+    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// RGBA to planar YUV 4:2:0, full range (JPEG's BT.601), as y4m's `C420jpeg` wants.
+fn i420(rgba: &[u8], w: usize, h: usize) -> Vec<u8> {
+    let px = |x: usize, y: usize| {
+        let i = (y * w + x) * 4;
+        [rgba[i] as f32, rgba[i + 1] as f32, rgba[i + 2] as f32]
+    };
+    let mut y_plane = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let [r, g, b] = px(x, y);
+            y_plane.push(
+                (0.299 * r + 0.587 * g + 0.114 * b)
+                    .round()
+                    .clamp(0.0, 255.0) as u8,
+            );
+        }
+    }
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let (mut u, mut v) = (Vec::with_capacity(cw * ch), Vec::with_capacity(cw * ch));
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let mut acc = [0.0f32; 3];
+            let mut n = 0.0;
+            for (x, y) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let (x, y) = (2 * cx + x, 2 * cy + y);
+                if x < w && y < h {
+                    let p = px(x, y);
+                    acc = [acc[0] + p[0], acc[1] + p[1], acc[2] + p[2]];
+                    n += 1.0;
+                }
+            }
+            let [r, g, b] = acc.map(|c| c / n);
+            u.push(
+                (128.0 - 0.168_736 * r - 0.331_264 * g + 0.5 * b)
+                    .round()
+                    .clamp(0.0, 255.0) as u8,
+            );
+            v.push(
+                (128.0 + 0.5 * r - 0.418_688 * g - 0.081_312 * b)
+                    .round()
+                    .clamp(0.0, 255.0) as u8,
+            );
+        }
+    }
+    y_plane.extend_from_slice(&u);
+    y_plane.extend_from_slice(&v);
+    y_plane
 }
 
 /// Runs everything; stops at the first failing step.
@@ -147,9 +232,18 @@ pub fn browser_tests() -> Result<(), String> {
     let e2e = ensure_npm()?;
     let fixtures = fixtures()?;
     let addr = serve::start(root().join("www"), 0)?;
-    run(Cmd::new("node")
-        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-        .arg_path(&e2e.join("page.test.mjs"))
+    let mut node =
+        Cmd::new("node").args(["--test", "--test-concurrency=1", "--test-reporter=spec"]);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&e2e)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    for f in &files {
+        node = node.arg_path(f);
+    }
+    run(node
         .dir(&e2e)
         .env("BASE_URL", &format!("http://{addr}"))
         .env("FIXTURES", fixtures.to_string_lossy().as_ref())

@@ -1,0 +1,278 @@
+// The ES module API: check a photo, or watch a <video> and guide the person to a good one. Everything
+// runs in a Web Worker loaded from this module's own folder; nothing is sent anywhere.
+//
+//   import { checkPhoto, LiveChecker, openCamera } from "./id-photo-check.js";
+//   const report = await checkPhoto(file, { document: "id-card" });
+//
+// Types: id-photo-check.d.ts beside this file.
+
+import { messages, setMessages, t, preferredLanguage } from "./messages.js";
+
+export { messages, setMessages, t, preferredLanguage };
+
+/** An error with a `code`, a message in English and `messages` in both languages. */
+export class PhotoCheckError extends Error {
+  constructor(code, detail) {
+    super(t("en", `err_${code}`));
+    this.name = "PhotoCheckError";
+    this.code = code;
+    this.detail = detail;
+    this.messages = { en: t("en", `err_${code}`), "zh-CN": t("zh-CN", `err_${code}`) };
+  }
+}
+
+/** The worker and its pending requests; one per page, started on first use. */
+export class Checker {
+  constructor() {
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    this.nextId = 1;
+    this.pending = new Map();
+    this.ready = new Promise((resolve) => {
+      this.worker.addEventListener("message", (e) => {
+        const d = e.data;
+        if ("ready" in d) return resolve(d.ready);
+        const done = this.pending.get(d.id);
+        if (done) {
+          this.pending.delete(d.id);
+          done(d);
+        }
+      });
+      // The worker script failed to load or threw: nothing will answer, so fail everything now.
+      this.worker.addEventListener("error", (e) => {
+        resolve(false);
+        for (const done of this.pending.values()) done({ error: { code: "internal", detail: e.message } });
+        this.pending.clear();
+      });
+    });
+  }
+
+  /** Sends `source` to the worker (see worker.js for the protocol) and resolves with its reply. */
+  run(source, options = {}, transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ id, source, options }, transfer);
+    });
+  }
+}
+
+let shared = null;
+/** The page's one checker. */
+export function checker() {
+  shared ||= new Checker();
+  return shared;
+}
+
+/** What the worker accepts, from anything a page is likely to hold; `transfer` lists what it may take. */
+async function toSource(input) {
+  if (input instanceof Blob) return { source: input, transfer: [] };
+  if (input && input.data instanceof Uint8ClampedArray) {
+    // ImageData, or { data, width, height }: copied to the worker.
+    return { source: { data: input.data, width: input.width, height: input.height }, transfer: [] };
+  }
+  if (input && typeof input === "object") {
+    // An ImageBitmap, canvas, <img>, <video> or VideoFrame: a copy of it goes to the worker, so the
+    // caller's own stays usable.
+    try {
+      const bitmap = await createImageBitmap(input);
+      return { source: bitmap, transfer: [bitmap] };
+    } catch (e) {
+      throw new PhotoCheckError("not_an_image", String(e));
+    }
+  }
+  throw new PhotoCheckError("not_an_image", "expected a Blob, File, ImageData, ImageBitmap, canvas, image or video");
+}
+
+/**
+ * Checks one photo. `input`: a Blob or File (decoded in the worker, EXIF orientation applied),
+ * ImageData, ImageBitmap, canvas, <img> or <video>. `options.document`: "any", "id-card" or "passport".
+ * Resolves with the report; rejects with a PhotoCheckError when the photo cannot be read.
+ */
+export async function checkPhoto(input, options = {}) {
+  const out = await checkDetailed(input, options);
+  return out.report;
+}
+
+/** As checkPhoto, with the worker's whole reply: `{ report, bitmap?, crop?, timings }`. */
+export async function checkDetailed(input, options = {}) {
+  const c = checker();
+  const { source, transfer } = await toSource(input);
+  if (!(await c.ready)) throw new PhotoCheckError("internal", "the checker did not load");
+  const out = await c.run(source, { document: options.document || "any", display: !!options.display, crop: !!options.crop, cropWidth: options.cropWidth }, transfer);
+  if (out.error) throw new PhotoCheckError(out.error.code, out.error.detail);
+  return out;
+}
+
+/** Opens the rear camera at a high resolution. Rejects with a PhotoCheckError whose code says why not. */
+export async function openCamera() {
+  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") {
+    throw new PhotoCheckError("camera_unavailable", "navigator.mediaDevices.getUserMedia is missing");
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: "environment" }, width: { ideal: 3840 }, height: { ideal: 2160 } },
+    });
+  } catch (e) {
+    const name = e && e.name;
+    const code = name === "NotAllowedError" || name === "SecurityError" ? "camera_denied" : name === "NotFoundError" || name === "OverconstrainedError" ? "camera_absent" : "camera_error";
+    throw new PhotoCheckError(code, String(name || e));
+  }
+}
+
+/** The camera's full-resolution still as a Blob: ImageCapture.takePhoto where the browser has it, the current video frame otherwise. */
+export async function takeStill(video) {
+  const track = video.srcObject && video.srcObject.getVideoTracks && video.srcObject.getVideoTracks()[0];
+  if (track && typeof ImageCapture === "function") {
+    try {
+      const photo = new ImageCapture(track).takePhoto();
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("takePhoto timed out")), 3000));
+      const blob = await Promise.race([photo, timeout]);
+      if (blob && blob.size > 0) return blob;
+    } catch {
+      // Not every camera takes stills; the video frame below is the fallback.
+    }
+  }
+  const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+  canvas.getContext("2d").drawImage(video, 0, 0);
+  return canvas.convertToBlob({ type: "image/jpeg", quality: 0.95 });
+}
+
+const byId = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c]));
+
+/**
+ * The one thing to tell the person about a live frame, most important first: find the card, get all of
+ * it in view, closer, straighter, light, glare, then hold still. `live_good` when nothing is wrong.
+ * The resolution and shadow checks are left to the full-resolution still.
+ */
+export function hintFor(report) {
+  if (!report.document) return "live_find";
+  const c = byId(report);
+  if (c.framing.status !== "pass") return "live_corners";
+  if (c.size.status !== "pass") return "live_closer";
+  if (c.tilt.status !== "pass") return "live_flat";
+  if (c.exposure.status === "fail") return c.exposure.reason === "overexposed" ? "live_bright" : "live_dark";
+  if (c.glare.status !== "pass") return "live_glare";
+  if (c.blur.status !== "pass") return "live_still";
+  return "live_good";
+}
+
+/** How far the outline moved between two frames: mean corner shift over the outline's diagonal. */
+export function movement(a, b) {
+  if (!a || !b) return Infinity;
+  const d = (p, q) => Math.hypot(p[0] - q[0], p[1] - q[1]);
+  const diag = (d(a[0], a[2]) + d(a[1], a[3])) / 2;
+  const shift = (d(a[0], b[0]) + d(a[1], b[1]) + d(a[2], b[2]) + d(a[3], b[3])) / 4;
+  return diag > 0 ? shift / diag : Infinity;
+}
+
+/**
+ * Watches a playing <video>: checks its newest frame in the worker at a reduced size whenever the
+ * worker is free, picks one hint at a time, and fires `capture` once the card has been good and steady
+ * for `frames` frames in a row. Events (CustomEvent, `detail`):
+ *   frame   { report, hint, raw, good, steady, rate, corners } for every checked frame: the hint shown,
+ *           this frame's own hint, corners in video pixels, checks per second over the last 2 s
+ *   hint    { hint } when the hint shown changes (a new hint must hold for `hold` frames first)
+ *   capture { report, settled } when the card is ready (settled: when the good, steady run began, in
+ *           performance.now() time); the checker pauses itself (call start() to resume)
+ */
+export class LiveChecker extends EventTarget {
+  constructor(video, options = {}) {
+    super();
+    this.video = video;
+    this.options = { document: "any", maxSide: 960, frames: 5, steady: 0.02, hold: 3, ...options };
+    this.running = false;
+    this.hint = null;
+    this.rate = 0;
+    this.checks = 0;
+    this.sinceGood = performance.now();
+  }
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    this.streak = 0;
+    this.candidate = null;
+    this.candidateCount = 0;
+    this.previous = null;
+    this.times = [];
+    this.sinceGood = performance.now();
+    this.loop();
+  }
+
+  stop() {
+    this.running = false;
+  }
+
+  /** Milliseconds since the last good frame (or since start). */
+  get stale() {
+    return performance.now() - this.sinceGood;
+  }
+
+  async nextFrame() {
+    const v = this.video;
+    if (typeof v.requestVideoFrameCallback === "function" && !v.paused) {
+      await new Promise((resolve) => {
+        v.requestVideoFrameCallback(() => resolve());
+        // A hidden or stalled video sends no frames: look again shortly rather than wait forever.
+        setTimeout(resolve, 250);
+      });
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 33));
+    }
+  }
+
+  async loop() {
+    const c = checker();
+    await c.ready;
+    while (this.running) {
+      await this.nextFrame();
+      const v = this.video;
+      if (!this.running) break;
+      if (v.readyState < 2 || !v.videoWidth) continue;
+      const s = Math.min(1, this.options.maxSide / Math.max(v.videoWidth, v.videoHeight));
+      let bitmap;
+      try {
+        bitmap = await createImageBitmap(v, { resizeWidth: Math.round(v.videoWidth * s), resizeHeight: Math.round(v.videoHeight * s), resizeQuality: "medium" });
+      } catch {
+        continue;
+      }
+      const k = v.videoWidth / bitmap.width;
+      const out = await c.run(bitmap, { document: this.options.document }, [bitmap]);
+      if (!this.running) break;
+      if (out.error) continue;
+      this.onReport(out.report, k);
+    }
+  }
+
+  onReport(report, k) {
+    const now = performance.now();
+    this.checks++;
+    this.times.push(now);
+    while (this.times.length > 1 && now - this.times[0] > 2000) this.times.shift();
+    this.rate = this.times.length > 1 ? ((this.times.length - 1) * 1000) / (now - this.times[0]) : 0;
+    const corners = report.document ? report.document.corners.map(([x, y]) => [x * k, y * k]) : null;
+    const hint = hintFor(report);
+    const steady = movement(corners, this.previous) < this.options.steady;
+    this.previous = corners;
+    const good = hint === "live_good";
+    if (good) this.sinceGood = now;
+    this.streak = good && steady ? this.streak + 1 : 0;
+    if (this.streak === 1) this.settled = now;
+    // Hysteresis: a new hint replaces the shown one only after it has held for `hold` frames.
+    if (hint === this.candidate) this.candidateCount++;
+    else {
+      this.candidate = hint;
+      this.candidateCount = 1;
+    }
+    if (hint !== this.hint && (this.hint === null || this.candidateCount >= this.options.hold)) {
+      this.hint = hint;
+      this.dispatchEvent(new CustomEvent("hint", { detail: { hint } }));
+    }
+    this.dispatchEvent(new CustomEvent("frame", { detail: { report, hint: this.hint, raw: hint, good, steady, rate: this.rate, corners } }));
+    if (this.streak >= this.options.frames) {
+      this.running = false;
+      this.dispatchEvent(new CustomEvent("capture", { detail: { report, settled: this.settled } }));
+    }
+  }
+}
