@@ -47,3 +47,6 @@ pub use check::{check, Config, Options};
 pub use error::Error;
 pub use report::{Check, Report, Status};
 pub use view::RgbaView;
+
+/// The crate's version, also the npm package's (`cargo xtask dist`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

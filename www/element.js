@@ -294,7 +294,8 @@ export class IdPhotoCheck extends HTMLElement {
     let image = last.source;
     if (!image) image = await bitmapToBlob(last.bitmap);
     const crop = last.crop ? await bitmapToBlob(last.crop) : null;
-    this.els.status.textContent = t(this.language, "accepted");
+    last.accepted = true;
+    this.render();
     this.dispatchEvent(new CustomEvent("accept", { bubbles: true, composed: true, detail: { image, crop, report: last.report } }));
   }
 
@@ -343,7 +344,7 @@ export class IdPhotoCheck extends HTMLElement {
     for (const [k, v] of Object.entries(last.timings)) e.result.dataset[`ms${k[0].toUpperCase()}${k.slice(1)}`] = v.toFixed(1);
     // The live region says the verdict and what to fix, so a screen reader hears the result at once.
     const stop = lang === "en" ? ". " : "。";
-    e.status.textContent = `${e.verdict.textContent}${stop}${e.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;
+    e.status.textContent = last.accepted ? t(lang, "accepted") : `${e.verdict.textContent}${stop}${e.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;
     drawReport(e.photo, r, last.bitmap, lang);
     e.cropFigure.hidden = !last.crop;
     if (last.crop) {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod dist;
 mod eval;
 mod fuzz;
 mod serve;
@@ -13,10 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const HELP: &str = "cargo xtask <command>
-  serve [--port N]        build the wasm and serve www/ on 127.0.0.1 (default port 8000)
+  serve [--port N]        build the wasm and the dist folder, serve www/ on 127.0.0.1 (default port 8000)
   test [wasm|browser]     every test: fmt, clippy, native, wasm in Chromium, size budget, the page end to end
                           (or only the wasm tests, or only the page's)
   build                   the release wasm and its bindings in www/pkg/
+  dist [OUT]              the element and module as an npm package folder (default www/dist/id-photo-check)
   size                    gzipped size of what the page loads, against the budget
   eval DIR [--csv FILE]   accuracy on labelled photos (shared/data or its synthetic-dev)
   bench                   time per frame, native and in headless Chromium, side by side
@@ -91,7 +93,7 @@ fn main() -> ExitCode {
         Some("build") => build::build().map(|p| println!("built {}", p.display())),
         Some("serve") => {
             let port = flag("--port").and_then(|p| p.parse().ok()).unwrap_or(8000);
-            build::build()
+            dist::dist(&dist::default_dir())
                 .and_then(|_| serve::start(root().join("www"), port))
                 .map(|addr| {
                     println!("id-photo-check is served at http://{addr}/ (Ctrl-C to stop)");
@@ -104,10 +106,17 @@ fn main() -> ExitCode {
             None | Some("all") => test::all(),
             Some("wasm") => test::ensure_chromium().and_then(|_| test::wasm_tests()),
             Some("browser") => test::ensure_chromium()
-                .and_then(|_| build::build())
+                .and_then(|_| dist::dist(&dist::default_dir()))
                 .and_then(|_| test::browser_tests()),
             Some(other) => Err(format!("unknown test group {other}: all, wasm or browser")),
         },
+        Some("dist") => {
+            let out = args
+                .get(1)
+                .map(PathBuf::from)
+                .unwrap_or_else(dist::default_dir);
+            dist::dist(&out).map(|o| println!("wrote {}", o.display()))
+        }
         Some("size") => build::build().and_then(|w| size::enforce(&w)),
         Some("eval") => {
             let dir = args

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use id_photo_check::synth::{render, Scene};
 
-use crate::{build, root, run, serve, size, Cmd};
+use crate::{build, dist, root, run, serve, size, Cmd};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -197,8 +197,8 @@ pub fn all() -> Result<(), String> {
     run(Cmd::new("cargo").args(["test", "--workspace"]).dir(&r))?;
     ensure_chromium()?;
     wasm_tests()?;
-    let wasm = build::build()?;
-    size::enforce(&wasm)?;
+    dist::dist(&dist::default_dir())?;
+    size::enforce(&build::page_wasm())?;
     browser_tests()
 }
 
@@ -247,6 +247,7 @@ pub fn browser_tests() -> Result<(), String> {
         .dir(&e2e)
         .env("BASE_URL", &format!("http://{addr}"))
         .env("FIXTURES", fixtures.to_string_lossy().as_ref())
+        .env("DIST", dist::default_dir().to_string_lossy().as_ref())
         .env("CHROMIUM", CHROMIUM)
         .env(
             "SCREENSHOT",
