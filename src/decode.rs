@@ -1,6 +1,7 @@
-//! Files to pixels for the command line: JPEG, PNG and WebP through the `image` crate, with the file
-//! size, the pixel count and the decoder's allocations bounded before decoding, and the EXIF orientation
-//! applied so that coordinates are those of the photo as the person sees it.
+//! Files to pixels for the command line: JPEG (RGB, greyscale or CMYK), PNG, WebP and GIF through the
+//! `image` crate, with the file size, the pixel count and the decoder's allocations bounded before
+//! decoding, and the EXIF orientation applied so that coordinates are those of the photo as the person
+//! sees it. Of an animation (APNG, animated WebP or GIF) the first frame is checked, as browsers show it.
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -63,9 +64,6 @@ fn unsupported_format(b: &[u8]) -> Option<&'static str> {
     if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") {
         return Some("TIFF");
     }
-    if b.starts_with(b"GIF8") {
-        return Some("GIF");
-    }
     if b.starts_with(b"BM") {
         return Some("BMP");
     }
@@ -87,7 +85,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, Error> {
         });
     }
     let format = match image::guess_format(bytes) {
-        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => f,
+        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif)) => f,
         _ => {
             return Err(match unsupported_format(bytes) {
                 Some(name) => Error::Unsupported {
@@ -284,14 +282,127 @@ mod tests {
         );
     }
 
+    /// 16x16 CMYK JPEG with an Adobe APP14 marker (inverted CMYK, as Photoshop writes it), made with
+    /// Pillow: the left half C0 M255 Y255 K0 (red), the right half C255 M255 Y0 K0 (blue).
+    const CMYK_JPEG: &[u8] = &[
+        255, 216, 255, 238, 0, 14, 65, 100, 111, 98, 101, 0, 100, 0, 0, 0, 0, 0, 255, 219, 0, 67,
+        0, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 2, 2, 2, 2, 4, 3, 2, 2, 2, 2, 5, 4, 4, 3, 4, 6, 5, 6,
+        6, 6, 5, 6, 6, 6, 7, 9, 8, 6, 7, 9, 7, 6, 6, 8, 11, 8, 9, 10, 10, 10, 10, 10, 6, 8, 11, 12,
+        11, 10, 12, 9, 10, 10, 10, 255, 192, 0, 20, 8, 0, 16, 0, 16, 4, 67, 17, 0, 77, 17, 0, 89,
+        17, 0, 75, 17, 0, 255, 196, 0, 31, 0, 0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255, 196, 0, 181, 16, 0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4,
+        0, 0, 1, 125, 1, 2, 3, 0, 4, 17, 5, 18, 33, 49, 65, 6, 19, 81, 97, 7, 34, 113, 20, 50, 129,
+        145, 161, 8, 35, 66, 177, 193, 21, 82, 209, 240, 36, 51, 98, 114, 130, 9, 10, 22, 23, 24,
+        25, 26, 37, 38, 39, 40, 41, 42, 52, 53, 54, 55, 56, 57, 58, 67, 68, 69, 70, 71, 72, 73, 74,
+        83, 84, 85, 86, 87, 88, 89, 90, 99, 100, 101, 102, 103, 104, 105, 106, 115, 116, 117, 118,
+        119, 120, 121, 122, 131, 132, 133, 134, 135, 136, 137, 138, 146, 147, 148, 149, 150, 151,
+        152, 153, 154, 162, 163, 164, 165, 166, 167, 168, 169, 170, 178, 179, 180, 181, 182, 183,
+        184, 185, 186, 194, 195, 196, 197, 198, 199, 200, 201, 202, 210, 211, 212, 213, 214, 215,
+        216, 217, 218, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 241, 242, 243, 244, 245,
+        246, 247, 248, 249, 250, 255, 218, 0, 14, 4, 67, 0, 77, 0, 89, 0, 75, 0, 0, 63, 0, 253,
+        252, 175, 231, 254, 191, 159, 250, 253, 252, 175, 224, 14, 138, 254, 255, 0, 40, 175, 239,
+        242, 138, 254, 0, 232, 175, 224, 14, 138, 254, 255, 0, 40, 175, 255, 217,
+    ];
+
+    #[test]
+    fn a_cmyk_jpeg_decodes_to_its_rgb_colours() {
+        let d = decode_bytes(CMYK_JPEG).expect("CMYK JPEG decodes");
+        assert_eq!((d.width, d.height), (16, 16));
+        let at = |x: usize, y: usize| &d.rgba[(y * 16 + x) * 4..(y * 16 + x) * 4 + 4];
+        let (left, right) = (at(2, 8), at(13, 8));
+        assert!(
+            left[0] > 200 && left[1] < 60 && left[2] < 60,
+            "red: {left:?}"
+        );
+        assert!(
+            right[0] < 60 && right[1] < 60 && right[2] > 200,
+            "blue: {right:?}"
+        );
+    }
+
+    /// Two frames: the first light grey, the second black.
+    fn frames() -> [image::RgbaImage; 2] {
+        [
+            image::RgbaImage::from_pixel(12, 10, image::Rgba([200, 200, 200, 255])),
+            image::RgbaImage::from_pixel(12, 10, image::Rgba([0, 0, 0, 255])),
+        ]
+    }
+
+    #[test]
+    fn of_an_animated_gif_the_first_frame_is_decoded() {
+        let mut gif = Vec::new();
+        {
+            let mut enc = image::codecs::gif::GifEncoder::new(&mut gif);
+            enc.set_repeat(image::codecs::gif::Repeat::Infinite)
+                .expect("repeat");
+            enc.encode_frames(frames().map(image::Frame::new))
+                .expect("encode");
+        }
+        let d = decode_bytes(&gif).expect("GIF decodes");
+        assert_eq!((d.width, d.height), (12, 10));
+        assert!(d.rgba.chunks_exact(4).all(|p| p[0] > 150), "first frame");
+    }
+
+    #[test]
+    fn of_an_animated_png_the_first_frame_is_decoded() {
+        let mut apng = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut apng, 12, 10);
+            enc.set_color(png::ColorType::Rgba);
+            enc.set_animated(2, 0).expect("animated");
+            let mut w = enc.write_header().expect("header");
+            for f in frames() {
+                w.write_image_data(f.as_raw()).expect("frame");
+            }
+            w.finish().expect("finish");
+        }
+        let d = decode_bytes(&apng).expect("APNG decodes");
+        assert_eq!((d.width, d.height), (12, 10));
+        assert!(d.rgba.chunks_exact(4).all(|p| p[0] > 150), "first frame");
+    }
+
     #[test]
     fn a_huge_header_in_a_tiny_file_is_refused_before_allocating() {
+        /// CRC-32 as PNG chunks carry it.
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut c = !0u32;
+            for &b in bytes {
+                c ^= u32::from(b);
+                for _ in 0..8 {
+                    c = if c & 1 != 0 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    };
+                }
+            }
+            !c
+        }
+        // A valid 1x1 PNG whose IHDR (bytes 16..24, CRC at 29..33) claims 30000 x 30000: 900
+        // megapixels, 3.6 GB as RGBA, in a file of under 100 bytes.
         let mut bytes = png(1, 1);
-        // IHDR width and height start at byte 16; make them 60000 x 60000 (the CRC no longer matches,
-        // which decoders may report before or after the size check: either way it is refused).
-        bytes[16..20].copy_from_slice(&60_000u32.to_be_bytes());
-        bytes[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        bytes[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
         let err = decode_bytes(&bytes).unwrap_err();
-        assert!(matches!(err.code(), "too_large" | "corrupt"), "{err:?}");
+        assert_eq!(err.code(), "too_large", "{err:?}");
+
+        // The same for a GIF: its screen and its one frame claim 65535 x 65535.
+        let mut gif = Vec::new();
+        image::codecs::gif::GifEncoder::new(&mut gif)
+            .encode_frame(image::Frame::new(image::RgbaImage::new(1, 1)))
+            .expect("encode");
+        let big = 65_535u16.to_le_bytes();
+        gif[6..8].copy_from_slice(&big);
+        gif[8..10].copy_from_slice(&big);
+        let at = gif
+            .iter()
+            .position(|&b| b == 0x2C)
+            .expect("image descriptor");
+        gif[at + 5..at + 7].copy_from_slice(&big);
+        gif[at + 7..at + 9].copy_from_slice(&big);
+        let err = decode_bytes(&gif).unwrap_err();
+        assert_eq!(err.code(), "too_large", "{err:?}");
     }
 }

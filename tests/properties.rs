@@ -35,13 +35,15 @@ fn no_size_or_content_panics() {
         sizes.push((1 + (rng.next() % 300) as u32, 1 + (rng.next() % 300) as u32));
     }
     for (w, h) in sizes {
-        for fill in 0..4 {
+        // All black, all white, pure noise, stripes, one colour.
+        for fill in 0..5 {
             let px: Vec<u8> = (0..w as usize * h as usize * 4)
                 .map(|i| match fill {
                     0 => 0,
                     1 => 255,
                     2 => (rng.next() & 255) as u8,
-                    _ => ((i / 4) % 7 * 40) as u8,
+                    3 => ((i / 4) % 7 * 40) as u8,
+                    _ => [90, 140, 200, 255][i % 4],
                 })
                 .collect();
             let view = RgbaView::new(&px, w, h).expect("valid");

@@ -143,6 +143,12 @@ test("a file that is not an image, or is cut short, gets a clear message and the
   v = await verdict(page);
   assert.equal(v.error, null);
   assert.equal(v.verdict, "ok");
+  // An animated GIF: the first frame (the card) is checked, not the black one after it.
+  await choose(page, "animated.gif");
+  v = await verdict(page);
+  assert.equal(v.error, null);
+  assert.equal(v.checks.exposure, "pass");
+  assert.equal(v.checks.framing, "pass");
   assert.deepEqual(log.errors, []);
   assertOnlyOwnFilesThenNothing(log);
   await context.close();

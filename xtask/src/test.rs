@@ -72,6 +72,18 @@ pub fn fixtures() -> Result<PathBuf, String> {
     }
     save("cut.png", &cut)?;
     save("tilted.png", &Scene::tilted(1280, 960, 45.0))?;
+    // An animated GIF: the sharp card, then a black frame; the first frame is the one checked.
+    {
+        let small = Scene::card(640, 480);
+        let card = image::RgbaImage::from_raw(small.width, small.height, render(&small))
+            .ok_or("card frame")?;
+        let black =
+            image::RgbaImage::from_pixel(small.width, small.height, image::Rgba([0, 0, 0, 255]));
+        let file = std::fs::File::create(dir.join("animated.gif")).map_err(|e| e.to_string())?;
+        let mut enc = image::codecs::gif::GifEncoder::new_with_speed(file, 30);
+        enc.encode_frames([card, black].map(image::Frame::new))
+            .map_err(|e| format!("animated.gif: {e}"))?;
+    }
     std::fs::write(
         dir.join("not-an-image.jpg"),
         b"These are my notes, not a photo.\n",
