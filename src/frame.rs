@@ -49,9 +49,9 @@ impl Frame {
                     .zip(crow.iter_mut())
                     .zip(view.row(y as u32).chunks_exact(4))
                 {
-                    let (r, g, b) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
-                    *l = (77 * r + 150 * g + 29 * b) as f32 * (1.0 / 256.0);
-                    *c = (r.max(g).max(b) - r.min(g).min(b)) as u8;
+                    let (y, c_) = luma_chroma(px);
+                    *l = y as f32 * (1.0 / 256.0);
+                    *c = c_ as u8;
                 }
             }
             return Self {
@@ -62,33 +62,42 @@ impl Frame {
                 chroma,
             };
         }
-        let mut acc_y = vec![0u32; w];
-        let mut acc_c = vec![0u32; w];
+        // Sum each column of the box's rows first (a straight pass along the row, which the compiler
+        // vectorises), then the columns of each box: the pixels are read once, in order.
         let rows_per = s.min(ph as usize);
         let cols_per = s.min(pw as usize);
-        let norm = 1.0 / (256.0 * (rows_per * cols_per) as f32);
+        let span = if cols_per == s { w * s } else { cols_per };
+        let mut col_y = vec![0u32; span];
+        let mut col_c = vec![0u32; span];
+        let n = (rows_per * cols_per) as u32;
+        let norm = 1.0 / (256.0 * n as f32);
         for (oy, (lrow, crow)) in luma
             .chunks_exact_mut(w)
             .zip(chroma.chunks_exact_mut(w))
             .enumerate()
         {
-            acc_y.iter_mut().for_each(|a| *a = 0);
-            acc_c.iter_mut().for_each(|a| *a = 0);
+            col_y.fill(0);
+            col_c.fill(0);
             for dy in 0..rows_per {
-                let row = view.row((oy * s + dy) as u32);
-                for (ox, (ay, ac)) in acc_y.iter_mut().zip(acc_c.iter_mut()).enumerate() {
-                    let start = ox * s * 4;
-                    for px in row[start..start + cols_per * 4].chunks_exact(4) {
-                        let (r, g, b) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
-                        *ay += 77 * r + 150 * g + 29 * b;
-                        *ac += r.max(g).max(b) - r.min(g).min(b);
-                    }
+                let row = &view.row((oy * s + dy) as u32)[..span * 4];
+                for ((ay, ac), px) in col_y
+                    .iter_mut()
+                    .zip(col_c.iter_mut())
+                    .zip(row.chunks_exact(4))
+                {
+                    let (y, c) = luma_chroma(px);
+                    *ay += y;
+                    *ac += c;
                 }
             }
-            let n = (rows_per * cols_per) as u32;
-            for ox in 0..w {
-                lrow[ox] = acc_y[ox] as f32 * norm;
-                crow[ox] = (acc_c[ox] / n) as u8;
+            for (((l, c), ys), cs) in lrow
+                .iter_mut()
+                .zip(crow.iter_mut())
+                .zip(col_y.chunks_exact(cols_per))
+                .zip(col_c.chunks_exact(cols_per))
+            {
+                *l = ys.iter().sum::<u32>() as f32 * norm;
+                *c = (cs.iter().sum::<u32>() / n) as u8;
             }
         }
         Self {
@@ -105,6 +114,15 @@ impl Frame {
     pub fn at(&self, x: usize, y: usize) -> f32 {
         self.luma[y * self.w + x]
     }
+}
+
+/// Luma times 256 (Rec. 601 weights 77, 150, 29) and chroma (max - min of R, G, B) of one RGBA pixel,
+/// read as one little-endian word so that the compiler can vectorise the loops that call it.
+#[inline(always)]
+fn luma_chroma(px: &[u8]) -> (u32, u32) {
+    let p = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+    let (r, g, b) = (p & 0xff, (p >> 8) & 0xff, (p >> 16) & 0xff);
+    (77 * r + 150 * g + 29 * b, r.max(g).max(b) - r.min(g).min(b))
 }
 
 /// A convex region of the working frame as one horizontal span `[x0, x1)` per row from `y0`.

@@ -51,10 +51,53 @@ fn js_error(e: &Error) -> JsValue {
     err.into()
 }
 
-/// Checks `width` x `height` RGBA pixels. `corners`, when given, are the document's four corners as
-/// `[x0, y0, x1, y1, x2, y2, x3, y3]` (top-left, top-right, bottom-right, bottom-left) in pixels.
-/// `document` is the document the person was asked for: `"any"` (the default), `"id-card"` or
-/// `"passport"`.
+fn corners_from(v: &[f32]) -> Result<[[f32; 2]; 4], JsValue> {
+    match v {
+        [a, b, c, d, e, f, g, h] if v.iter().all(|x| x.is_finite()) => {
+            Ok([[*a, *b], [*c, *d], [*e, *f], [*g, *h]])
+        }
+        _ => Err(
+            JsErr::new("corners must be 8 finite numbers: x0, y0, x1, y1, x2, y2, x3, y3").into(),
+        ),
+    }
+}
+
+fn options_from(
+    corners: Option<Vec<f32>>,
+    document_type: Option<String>,
+) -> Result<Options, JsValue> {
+    let mut opts = Options {
+        document: corners.as_deref().map(corners_from).transpose()?,
+        ..Options::default()
+    };
+    opts.config.find.expect = match document_type.as_deref() {
+        None | Some("any") => None,
+        Some(t @ ("id-card" | "passport")) => crate::document::Kind::expected(t),
+        Some(_) => {
+            return Err(JsErr::new("document must be \"any\", \"id-card\" or \"passport\"").into())
+        }
+    };
+    Ok(opts)
+}
+
+fn flattened(view: &RgbaView, corners: &[f32], max_width: u32) -> Result<JsValue, JsValue> {
+    let q = corners_from(corners)?;
+    let img = crate::flatten::flatten(view, q, crate::Config::default().find.focal, max_width);
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"width".into(), &img.width.into());
+    let _ = Reflect::set(&out, &"height".into(), &img.height.into());
+    let _ = Reflect::set(
+        &out,
+        &"data".into(),
+        &Uint8ClampedArray::from(img.rgba.as_slice()).into(),
+    );
+    Ok(out.into())
+}
+
+/// Checks `width` x `height` RGBA pixels (copied into wasm memory on the way in; [`Input`] avoids the
+/// copy). `corners`, when given, are the document's four corners as `[x0, y0, x1, y1, x2, y2, x3, y3]`
+/// (top-left, top-right, bottom-right, bottom-left) in pixels. `document` is the document the person
+/// was asked for: `"any"` (the default), `"id-card"` or `"passport"`.
 #[wasm_bindgen(js_name = checkRgba, unchecked_return_type = "Report")]
 pub fn check_rgba(
     data: &[u8],
@@ -65,33 +108,8 @@ pub fn check_rgba(
     document_type: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let view = RgbaView::new(data, width, height).map_err(|e| js_error(&e))?;
-    let document = match corners.as_deref() {
-        None => None,
-        Some([a, b, c, d, e, f, g, h])
-            if [a, b, c, d, e, f, g, h].iter().all(|v| v.is_finite()) =>
-        {
-            Some([[*a, *b], [*c, *d], [*e, *f], [*g, *h]])
-        }
-        Some(_) => {
-            return Err(JsErr::new(
-                "corners must be 8 finite numbers: x0, y0, x1, y1, x2, y2, x3, y3",
-            )
-            .into())
-        }
-    };
-    let mut opts = Options {
-        document,
-        ..Options::default()
-    };
-    opts.config.find.expect = match document_type.as_deref() {
-        None | Some("any") => None,
-        Some(t @ ("id-card" | "passport")) => crate::document::Kind::expected(t),
-        Some(_) => {
-            return Err(JsErr::new("document must be \"any\", \"id-card\" or \"passport\"").into())
-        }
-    };
-    let report = check(&view, &opts);
-    JSON::parse(&report.to_json())
+    let opts = options_from(corners, document_type)?;
+    JSON::parse(&check(&view, &opts).to_json())
 }
 
 /// The document cut out of the photo and perspective-corrected to its real shape, at most `max_width`
@@ -106,27 +124,85 @@ pub fn flatten_rgba(
     max_width: u32,
 ) -> Result<JsValue, JsValue> {
     let view = RgbaView::new(data, width, height).map_err(|e| js_error(&e))?;
-    let q = match corners.as_slice() {
-        [a, b, c, d, e, f, g, h] if corners.iter().all(|v| v.is_finite()) => {
-            [[*a, *b], [*c, *d], [*e, *f], [*g, *h]]
+    flattened(&view, &corners, max_width)
+}
+
+/// Pixels that JavaScript writes straight into wasm memory, so the frame is not copied on the way in:
+/// `reserve(w, h)` returns the byte offset of `w * h * 4` bytes in the module's memory, which the caller
+/// fills (`VideoFrame.copyTo(new Uint8Array(memory.buffer, offset, w * h * 4), { format: "RGBA" })`, or
+/// `.set()` from an `ImageData`), then `check()` and `flatten()` read them. The buffer is kept and reused
+/// across frames. Any call into the module may move its memory: make the view after `reserve`, use it at
+/// once, and make a new one next time.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Input {
+    rgba: Vec<u8>,
+    width: u32,
+    height: u32,
+}
+
+#[wasm_bindgen]
+impl Input {
+    /// An empty input.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Input {
+        Input::default()
+    }
+
+    /// Makes room for `width` x `height` RGBA pixels and returns their byte offset in wasm memory.
+    /// Sizes over the limits, or that the memory cannot hold, throw `too_large` before anything is
+    /// allocated or after the allocation fails (never an out-of-memory abort).
+    pub fn reserve(&mut self, width: u32, height: u32) -> Result<u32, JsValue> {
+        let px = u64::from(width) * u64::from(height);
+        let too_large = || {
+            js_error(&Error::TooLarge {
+                width,
+                height,
+                max_pixels: crate::view::MAX_PIXELS,
+            })
+        };
+        if width == 0 || height == 0 {
+            return Err(js_error(&Error::EmptyImage { width, height }));
         }
-        _ => {
-            return Err(JsErr::new(
-                "corners must be 8 finite numbers: x0, y0, x1, y1, x2, y2, x3, y3",
-            )
-            .into())
+        if px > crate::view::MAX_PIXELS
+            || width > crate::view::MAX_SIDE
+            || height > crate::view::MAX_SIDE
+        {
+            return Err(too_large());
         }
-    };
-    let img = crate::flatten::flatten(&view, q, crate::Config::default().find.focal, max_width);
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"width".into(), &img.width.into());
-    let _ = Reflect::set(&out, &"height".into(), &img.height.into());
-    let _ = Reflect::set(
-        &out,
-        &"data".into(),
-        &Uint8ClampedArray::from(img.rgba.as_slice()).into(),
-    );
-    Ok(out.into())
+        let len = px as usize * 4;
+        if len > self.rgba.len() {
+            self.rgba
+                .try_reserve_exact(len - self.rgba.len())
+                .map_err(|_| too_large())?;
+        }
+        self.rgba.resize(len, 0);
+        self.width = width;
+        self.height = height;
+        Ok(self.rgba.as_ptr() as usize as u32)
+    }
+
+    /// Checks the pixels written after `reserve`; arguments as for `checkRgba`.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn check(
+        &self,
+        corners: Option<Vec<f32>>,
+        #[wasm_bindgen(unchecked_param_type = "\"any\" | \"id-card\" | \"passport\" | undefined")]
+        document_type: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let view = RgbaView::new(&self.rgba, self.width, self.height).map_err(|e| js_error(&e))?;
+        let opts = options_from(corners, document_type)?;
+        JSON::parse(&check(&view, &opts).to_json())
+    }
+
+    /// The document straightened from the pixels written after `reserve`; as `flattenRgba`.
+    #[wasm_bindgen(
+        unchecked_return_type = "{ width: number; height: number; data: Uint8ClampedArray }"
+    )]
+    pub fn flatten(&self, corners: Vec<f32>, max_width: u32) -> Result<JsValue, JsValue> {
+        let view = RgbaView::new(&self.rgba, self.width, self.height).map_err(|e| js_error(&e))?;
+        flattened(&view, &corners, max_width)
+    }
 }
 
 /// The crate's version, for the page's footer and bug reports.

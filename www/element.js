@@ -92,6 +92,8 @@ export class IdPhotoCheck extends HTMLElement {
   connectedCallback() {
     this.render();
     checker().ready.then((ok) => {
+      /** When the checker became ready, in performance.now() time (for the benchmark's cold start). */
+      this.readyAt = performance.now();
       this.dataset.ready = ok ? "1" : "0";
       if (!ok) this.last = { error: { code: "internal" } };
       this.render();
@@ -113,6 +115,7 @@ export class IdPhotoCheck extends HTMLElement {
 
   /** Checks a photo as if the person had chosen it: a Blob, File, ImageData, ImageBitmap or canvas. */
   async check(input) {
+    const started = performance.now();
     const serial = ++this.serial;
     this.els.root.setAttribute("aria-busy", "true");
     this.els.status.textContent = t(this.language, "busy");
@@ -134,6 +137,8 @@ export class IdPhotoCheck extends HTMLElement {
     this.last?.crop?.close();
     this.last = { ...out, source: input instanceof Blob ? input : null };
     this.render();
+    /** From the photo handed over to its verdict on screen, in performance.now() time. */
+    this.timing = { started, shown: performance.now() };
     if (out.report) {
       this.els.verdict.focus({ preventScroll: false });
       this.dispatchEvent(new CustomEvent("check", { bubbles: true, composed: true, detail: { report: out.report, timings: out.timings } }));

@@ -38,9 +38,11 @@ function assertOnlyOwnFilesThenNothing(log) {
   const after = log.requests.filter((r) => r.phase === "used" && !r.url.startsWith("data:"));
   assert.deepEqual(after, [], "the page made requests after it had loaded");
   const loaded = log.requests.map((r) => new URL(r.url).pathname).sort();
-  for (const f of ["/", "/app.js", "/element.js", "/element.css", "/id-photo-check.js", "/worker.js", "/messages.js", "/style.css", "/pkg/id_photo_check.js", "/pkg/id_photo_check_bg.wasm"]) {
+  for (const f of ["/", "/app.js", "/element.js", "/element.css", "/id-photo-check.js", "/worker.js", "/messages.js", "/style.css", "/pkg/id_photo_check.js", "/pkg/id_photo_check_simd_bg.wasm"]) {
     assert.ok(loaded.includes(f), `${f} was loaded: ${loaded}`);
   }
+  // Chromium has SIMD: the plain build is never fetched as well.
+  assert.ok(!loaded.includes("/pkg/id_photo_check_bg.wasm"), `one wasm only: ${loaded}`);
 }
 
 test("a sharp photo is ready to submit and a blurred one must be retaken, in both languages", async () => {

@@ -29,24 +29,54 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the optimised wasm and generates the bindings; returns the path of the wasm the page loads.
+/// The SIMD128 build, which the worker loads where the browser validates SIMD (all current ones); the
+/// plain one is for the rest. Both share one JavaScript glue file.
+pub fn page_wasm_simd() -> PathBuf {
+    pkg_dir().join("id_photo_check_simd_bg.wasm")
+}
+
+/// Builds the optimised wasm twice, plain and with SIMD128 (its own target directory, so neither
+/// rebuilds the other), and generates the bindings; returns the path of the plain wasm.
 pub fn build() -> Result<PathBuf, String> {
     ensure_wasm_target()?;
-    // `cargo build` skips LTO for a crate that is both cdylib and rlib; `cargo rustc --crate-type` does not.
-    run(Cmd::new("cargo")
-        .args([
-            "rustc",
-            "--lib",
-            "--profile",
-            "wasm-release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--crate-type",
-            "cdylib",
-        ])
-        .dir(&root()))?;
-    let wasm = root().join("target/wasm32-unknown-unknown/wasm-release/id_photo_check.wasm");
-    bindgen(&wasm, &pkg_dir())?;
+    for (simd, target_dir, out) in [
+        (false, "target", pkg_dir()),
+        (true, "target/simd", pkg_dir().join("simd")),
+    ] {
+        // `cargo build` skips LTO for a crate that is both cdylib and rlib; `cargo rustc --crate-type`
+        // does not.
+        let mut cmd = Cmd::new("cargo")
+            .args([
+                "rustc",
+                "--lib",
+                "--profile",
+                "wasm-release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--crate-type",
+                "cdylib",
+                "--target-dir",
+                target_dir,
+            ])
+            .dir(&root());
+        if simd {
+            cmd = cmd.env("RUSTFLAGS", "-C target-feature=+simd128");
+        }
+        run(cmd)?;
+        let wasm = root()
+            .join(target_dir)
+            .join("wasm32-unknown-unknown/wasm-release/id_photo_check.wasm");
+        bindgen(&wasm, &out)?;
+    }
+    // The glue depends only on the exports, which the two builds share: keep one copy of it.
+    let simd_dir = pkg_dir().join("simd");
+    let read = |p: PathBuf| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()));
+    if read(simd_dir.join("id_photo_check.js"))? != read(pkg_dir().join("id_photo_check.js"))? {
+        return Err("the SIMD build's JavaScript glue differs from the plain build's".into());
+    }
+    std::fs::rename(simd_dir.join("id_photo_check_bg.wasm"), page_wasm_simd())
+        .map_err(|e| e.to_string())?;
+    std::fs::remove_dir_all(&simd_dir).map_err(|e| e.to_string())?;
     Ok(page_wasm())
 }
 

@@ -19,10 +19,11 @@ const FILES: [&str; 7] = [
 ];
 
 /// The bindings and the wasm, from `www/pkg/`.
-const PKG_FILES: [&str; 3] = [
+const PKG_FILES: [&str; 4] = [
     "id_photo_check.js",
     "id_photo_check.d.ts",
     "id_photo_check_bg.wasm",
+    "id_photo_check_simd_bg.wasm",
 ];
 
 /// Where `cargo xtask dist` writes by default; the embedding example loads the element from here.

@@ -8,6 +8,9 @@ use std::path::{Component, Path, PathBuf};
 /// The Content-Security-Policy of the page, also set in its `<meta>`.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// The benchmark page's policy (`cargo xtask bench`, under `/pkg/bench/`): OpenCV.js needs 'unsafe-eval'.
+const BENCH_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; object-src 'none'; base-uri 'none'";
+
 /// Starts serving `dir` on 127.0.0.1:`port` (0 picks a free port) in background threads.
 pub fn start(dir: PathBuf, port: u16) -> Result<SocketAddr, String> {
     let listener = TcpListener::bind(("127.0.0.1", port))
@@ -71,8 +74,15 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         std::fs::File::open(&file)?.read_to_end(&mut body)?;
         ("200 OK", body, content_type(&file))
     };
+    // The benchmark's page alone runs OpenCV.js, whose glue needs `new Function`: it gets the same
+    // policy plus 'unsafe-eval'. Nothing of ours needs it.
+    let csp = if path.starts_with("/pkg/bench/") {
+        BENCH_CSP
+    } else {
+        CSP
+    };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nContent-Security-Policy: {csp}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
