@@ -87,3 +87,50 @@ fn the_flattened_crop_has_the_card_shape() {
     let data = js_sys::Uint8ClampedArray::from(get(&img, "data"));
     assert_eq!(f64::from(data.length()), w * h * 4.0);
 }
+
+/// The working frame against its definition, computed here pixel by pixel: in the SIMD128 build (which
+/// `cargo xtask test` runs these tests in) this checks the hand-written kernel, box sizes 1 to 3 and
+/// widths that leave every remainder of its 4-pixel step.
+#[wasm_bindgen_test]
+fn the_working_frame_matches_its_definition_exactly() {
+    use id_photo_check::frame::{Frame, WORKING_SIDE};
+    use id_photo_check::RgbaView;
+    let mut seed = 0x2545_F491u32;
+    for (w, h) in [(1603, 7), (1601, 5), (3202, 4), (4799, 6), (33, 9)] {
+        let px: Vec<u8> = (0..w * h * 4)
+            .map(|i| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                if i % 11 == 0 {
+                    255
+                } else {
+                    (seed >> 24) as u8
+                }
+            })
+            .collect();
+        let f = Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"));
+        let s = (w.max(h) as u32).div_ceil(WORKING_SIDE) as usize;
+        let (rows, cols) = (s.min(h), s.min(w));
+        assert_eq!((f.w, f.h, f.scale as usize), (w / s, (h / s).max(1), s));
+        for oy in 0..f.h {
+            for ox in 0..f.w {
+                let (mut y, mut c) = (0u32, 0u32);
+                for dy in 0..rows {
+                    for dx in 0..cols {
+                        let i = ((oy * s + dy) * w + ox * s + dx) * 4;
+                        let (r, g, b) = (px[i] as u32, px[i + 1] as u32, px[i + 2] as u32);
+                        y += 77 * r + 150 * g + 29 * b;
+                        c += r.max(g).max(b) - r.min(g).min(b);
+                    }
+                }
+                let n = (rows * cols) as u32;
+                let k = oy * f.w + ox;
+                assert_eq!(
+                    f.luma[k],
+                    y as f32 * (1.0 / (256.0 * n as f32)),
+                    "{w}x{h} at {ox},{oy}"
+                );
+                assert_eq!(f.chroma[k] as u32, c / n, "{w}x{h} at {ox},{oy}");
+            }
+        }
+    }
+}

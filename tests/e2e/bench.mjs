@@ -11,6 +11,7 @@ try {
   await page.goto(`${BASE_URL}/pkg/bench/index.html?runs=${process.env.RUNS || 21}`);
   await page.waitForFunction(() => window.__bench, null, { timeout: 600000, polling: 500 });
   const result = await page.evaluate(() => window.__bench);
+  if (result.error) throw new Error(`bench page: ${result.error}`);
   await page.close();
 
   // The photo for the cold start, made before the clock starts: encoding it is not the page's work.

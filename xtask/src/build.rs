@@ -29,6 +29,12 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     Ok(())
 }
 
+/// The plain build as the compiler wrote it, before binding: it keeps the name section, which
+/// `cargo xtask size` reads to say what each crate costs.
+pub fn unbound_wasm() -> PathBuf {
+    root().join("target/wasm32-unknown-unknown/wasm-release/id_photo_check.wasm")
+}
+
 /// The SIMD128 build, which the worker loads where the browser validates SIMD (all current ones); the
 /// plain one is for the rest. Both share one JavaScript glue file.
 pub fn page_wasm_simd() -> PathBuf {

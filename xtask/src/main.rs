@@ -117,7 +117,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(dist::default_dir);
             dist::dist(&out).map(|o| println!("wrote {}", o.display()))
         }
-        Some("size") => build::build().and_then(|w| size::enforce(&w)),
+        Some("size") => build::build()
+            .and_then(|w| size::enforce(&w, &build::page_wasm_simd(), &build::unbound_wasm())),
         Some("eval") => {
             let dir = args
                 .get(1)

@@ -8,8 +8,9 @@ use std::path::{Component, Path, PathBuf};
 /// The Content-Security-Policy of the page, also set in its `<meta>`.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// The benchmark page's policy (`cargo xtask bench`, under `/pkg/bench/`): OpenCV.js needs 'unsafe-eval'.
-const BENCH_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; object-src 'none'; base-uri 'none'";
+/// The benchmark page's policy (`cargo xtask bench`, under `/pkg/bench/`): OpenCV.js needs 'unsafe-eval',
+/// and fetches its own wasm from a `data:` URL.
+const BENCH_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self' data:; img-src 'self' blob: data:; style-src 'self'; object-src 'none'; base-uri 'none'";
 
 /// Starts serving `dir` on 127.0.0.1:`port` (0 picks a free port) in background threads.
 pub fn start(dir: PathBuf, port: u16) -> Result<SocketAddr, String> {

@@ -205,16 +205,37 @@ pub fn all() -> Result<(), String> {
             "warnings",
         ])
         .dir(&r))?;
+    // The SIMD128 build's own code (its kernels), in its own target directory.
+    run(Cmd::new("cargo")
+        .args([
+            "clippy",
+            "--lib",
+            "--tests",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--target-dir",
+            "target/simd",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .dir(&r)
+        .env("RUSTFLAGS", "-C target-feature=+simd128"))?;
     // Native: unit, property and CLI tests.
     run(Cmd::new("cargo").args(["test", "--workspace"]).dir(&r))?;
     ensure_chromium()?;
     wasm_tests()?;
     dist::dist(&dist::default_dir())?;
-    size::enforce(&build::page_wasm())?;
+    size::enforce(
+        &build::page_wasm(),
+        &build::page_wasm_simd(),
+        &build::unbound_wasm(),
+    )?;
     browser_tests()
 }
 
-/// The bindings' tests in headless Chromium through wasm-bindgen-test.
+/// The bindings' tests in headless Chromium through wasm-bindgen-test, in the SIMD128 build (the
+/// plain build's code is the native one, which the native tests cover).
 pub fn wasm_tests() -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let runner = format!("{} wasm-test-runner", exe.display());
@@ -225,6 +246,8 @@ pub fn wasm_tests() -> Result<(), String> {
             "wasm32-unknown-unknown",
             "--test",
             "wasm",
+            "--target-dir",
+            "target/simd",
         ])
         .dir(&root())
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &runner)
@@ -236,7 +259,9 @@ pub fn wasm_tests() -> Result<(), String> {
                 .to_string_lossy()
                 .as_ref(),
         )
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        // The build the page loads in every current browser: SIMD128, with its hand-written kernels.
+        .env("RUSTFLAGS", "-C target-feature=+simd128"))
 }
 
 /// The page end to end in headless Chromium through playwright-core.
