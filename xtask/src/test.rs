@@ -193,34 +193,28 @@ pub fn all() -> Result<(), String> {
             "warnings",
         ])
         .dir(&r))?;
-    run(Cmd::new("cargo")
-        .args([
-            "clippy",
-            "--lib",
-            "--tests",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .dir(&r))?;
-    // The SIMD128 build's own code (its kernels), in its own target directory.
-    run(Cmd::new("cargo")
-        .args([
-            "clippy",
-            "--lib",
-            "--tests",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--target-dir",
-            "target/simd",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .dir(&r)
-        .env("RUSTFLAGS", "-C target-feature=+simd128"))?;
+    // Both wasm builds: the plain one, and the SIMD128 one's own code (its kernels) in its own
+    // target directory.
+    for (target_dir, rustflags) in [
+        ("target", ""),
+        ("target/simd", "-C target-feature=+simd128"),
+    ] {
+        run(Cmd::new("cargo")
+            .args([
+                "clippy",
+                "--lib",
+                "--tests",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--target-dir",
+                target_dir,
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .dir(&r)
+            .env("RUSTFLAGS", rustflags))?;
+    }
     // Native: unit, property and CLI tests.
     run(Cmd::new("cargo").args(["test", "--workspace"]).dir(&r))?;
     ensure_chromium()?;
