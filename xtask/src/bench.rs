@@ -166,11 +166,13 @@ pub fn run() -> Result<(), String> {
     );
     let _ = writeln!(
         table,
-        "Cold start, fresh browser context: {} requests, {} bytes; page load to checker ready {} ms; a 1280x720 PNG then handed over to its verdict on screen {} ms; total {} ms.",
+        "Cold start, fresh browser context: {} requests, {} bytes; page load to checker ready {} ms; a 1280x720 PNG then handed over to its verdict on screen {} ms (worker: decode and pixels {} ms, check {} ms); total {} ms.",
         num(&cold["requests"]),
         num(&cold["bytes"]),
         num(&cold["ready_ms"]),
         num(&cold["verdict_ms"]),
+        num(&cold["worker"]["decode"]),
+        num(&cold["worker"]["check"]),
         num(&cold["first_verdict_ms"])
     );
     let jpeg = &browser["jpeg_12mp"];
