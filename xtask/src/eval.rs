@@ -250,7 +250,7 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
                 let _ = write!(out, ",w{p}_{d}");
             }
         }
-        out.push_str(",mean,p2,p50,p98,white,black,glare_big_share,glare_big_halo,glare_best_halo,glare_core,shadow_drop\n");
+        out.push_str(",mean,p2,p50,p98,white,black,glare_big_share,glare_big_halo,glare_best_halo,glare_core,shadow_drop,in_frame,doc_confidence,doc_kind,corner_error\n");
         for (c, (r, extra)) in cases.iter().zip(&results) {
             let _ = write!(out, "{},{},{},{}", c.name, c.factor, c.level, r.verdict());
             for id in IDS {
@@ -266,7 +266,23 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
                     None => out.push_str(",,"),
                 }
             }
-            let _ = writeln!(out, "{extra}");
+            // The finder against the labels: found or not, and how far off.
+            let (in_frame, err) = match &c.corners {
+                Some((truth, inside)) => (
+                    inside.to_string(),
+                    r.document.as_ref().map_or("none".into(), |d| {
+                        format!("{:.4}", corner_error(&d.corners, truth))
+                    }),
+                ),
+                None => (String::new(), String::new()),
+            };
+            let (conf, kind) = r
+                .document
+                .as_ref()
+                .map_or((String::new(), String::new()), |d| {
+                    (format!("{:.3}", d.confidence), d.kind.to_string())
+                });
+            let _ = writeln!(out, "{extra},{in_frame},{conf},{kind},{err}");
         }
         std::fs::write(csv, out).map_err(|e| e.to_string())?;
     }
