@@ -113,6 +113,29 @@ impl Frame {
         }
     }
 
+    /// The `w` x `h` part of the frame from `(x0, y0)`, clipped to the frame (at least one pixel), at
+    /// the same scale.
+    pub fn crop(&self, x0: usize, y0: usize, w: usize, h: usize) -> Frame {
+        let x0 = x0.min(self.w - 1);
+        let y0 = y0.min(self.h - 1);
+        let w = w.clamp(1, self.w - x0);
+        let h = h.clamp(1, self.h - y0);
+        let mut luma = Vec::with_capacity(w * h);
+        let mut chroma = Vec::with_capacity(w * h);
+        for y in y0..y0 + h {
+            let row = y * self.w + x0;
+            luma.extend_from_slice(&self.luma[row..row + w]);
+            chroma.extend_from_slice(&self.chroma[row..row + w]);
+        }
+        Frame {
+            w,
+            h,
+            scale: self.scale,
+            luma,
+            chroma,
+        }
+    }
+
     /// Luma at `(x, y)`; both must be in range.
     #[inline]
     pub fn at(&self, x: usize, y: usize) -> f32 {

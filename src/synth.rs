@@ -16,6 +16,10 @@ pub struct Scene {
     pub paper: [f32; 3],
     /// Desk brightness (0-255); the desk has a faint grain.
     pub desk: f32,
+    /// A brick pattern on the desk: its contrast (0: a plain desk) and the share of the photo's width
+    /// and height in the middle left plain (0: bricks everywhere). Rows of 64 x 24 px bricks of random
+    /// brightness, whose long straight joints compete with the card's edges.
+    pub bricks: (f32, f32),
     /// Gaussian blur sigma in pixels (0: none).
     pub blur_sigma: f32,
     /// Motion blur length in pixels (0: none) and its direction in degrees.
@@ -57,6 +61,7 @@ impl Scene {
             ],
             paper: [236.0, 232.0, 222.0],
             desk: 55.0,
+            bricks: (0.0, 0.0),
             blur_sigma: 0.0,
             motion: (0.0, 0.0),
             ev: 0.0,
@@ -241,7 +246,23 @@ pub fn render(scene: &Scene) -> Vec<u8> {
                 let c = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
                     card_at(u, v, scene.paper, scene.print, scene.seed)
                 } else {
-                    let grain = 8.0 * ((py as f32 * 0.05 + (px as f32 * 0.003).sin() * 3.0).sin());
+                    let mut grain =
+                        8.0 * ((py as f32 * 0.05 + (px as f32 * 0.003).sin() * 3.0).sin());
+                    let (bx, by) = (
+                        (px as f32 / w as f32 - 0.5).abs(),
+                        (py as f32 / h as f32 - 0.5).abs(),
+                    );
+                    let (contrast, clear) = scene.bricks;
+                    if contrast > 0.0 && bx.max(by) >= clear / 2.0 {
+                        let row = (py / 24.0).floor();
+                        let col = ((px + 32.0 * (row % 2.0)) / 64.0).floor();
+                        let joint = py % 24.0 < 2.0 || (px + 32.0 * (row % 2.0)) % 64.0 < 2.0;
+                        grain += if joint {
+                            -contrast
+                        } else {
+                            contrast * (hash(row as u64, col as u64 ^ scene.seed) - 0.5)
+                        };
+                    }
                     [
                         scene.desk + grain,
                         scene.desk * 0.92 + grain,
