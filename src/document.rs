@@ -944,17 +944,18 @@ mod tests {
             .fold(0.0, f32::max)
     }
 
+    /// The document found in the scene, every corner within `tolerance` pixels and inside the photo.
+    fn located(scene: &Scene, tolerance: f32) -> Found {
+        let d = found(scene).expect("found");
+        let e = max_error(&d.corners, &scene.corners);
+        assert!(e < tolerance, "{e}: {:?} vs {:?}", d.corners, scene.corners);
+        assert_eq!(d.outside, [false; 4]);
+        d
+    }
+
     #[test]
     fn finds_a_card_to_a_pixel_and_knows_its_shape() {
-        let s = Scene::card(640, 480);
-        let d = found(&s).expect("found");
-        assert!(
-            max_error(&d.corners, &s.corners) < 2.0,
-            "{:?} vs {:?}",
-            d.corners,
-            s.corners
-        );
-        assert_eq!(d.outside, [false; 4]);
+        let d = located(&Scene::card(640, 480), 2.0);
         assert_eq!(d.kind, Kind::IdCard, "aspect {}", d.aspect);
     }
 
@@ -1031,14 +1032,7 @@ mod tests {
                 c[1] + (p[1] - c[1]) * 0.15 / 0.7,
             ];
         }
-        let d = found(&s).expect("found");
-        assert!(
-            max_error(&d.corners, &s.corners) < 3.0,
-            "{:?} vs {:?}",
-            d.corners,
-            s.corners
-        );
-        assert_eq!(d.outside, [false; 4]);
+        located(&s, 3.0);
     }
 
     #[test]
