@@ -1,0 +1,59 @@
+// The ES module API from a page's own script: checkPhoto takes a Blob, ImageData, ImageBitmap or canvas
+// and gives the same report for the same photo; what it cannot read rejects with a PhotoCheckError that
+// has a code and messages in both languages.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { launch, open, FIXTURES } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("checkPhoto: every kind of input gives the same report; bad input a bilingual error", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  const b64 = fs.readFileSync(path.join(FIXTURES, "sharp.png")).toString("base64");
+  const out = await page.evaluate(async (b64) => {
+    const { checkPhoto, PhotoCheckError } = await import("/id-photo-check.js");
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: "image/png" });
+    const bitmap = await createImageBitmap(blob);
+    const canvas = document.createElement("canvas");
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext("2d").drawImage(bitmap, 0, 0);
+    const imageData = canvas.getContext("2d").getImageData(0, 0, bitmap.width, bitmap.height);
+    const summary = (r) => JSON.stringify({ verdict: r.verdict, checks: r.checks.map((c) => [c.id, c.status, c.value]), corners: r.document && r.document.corners });
+    const reports = {
+      blob: summary(await checkPhoto(blob, { document: "id-card" })),
+      imageData: summary(await checkPhoto(imageData, { document: "id-card" })),
+      bitmap: summary(await checkPhoto(bitmap, { document: "id-card" })),
+      canvas: summary(await checkPhoto(canvas, { document: "id-card" })),
+    };
+    const errors = [];
+    for (const bad of [new Blob(["not a photo"]), { data: new Uint8ClampedArray(10), width: 5, height: 5 }, 42]) {
+      try {
+        await checkPhoto(bad);
+        errors.push(null);
+      } catch (e) {
+        errors.push({ isError: e instanceof PhotoCheckError, code: e.code, en: e.messages.en, zh: e.messages["zh-CN"] });
+      }
+    }
+    // The caller's own bitmap and pixels are still theirs after the check.
+    return { reports, errors, bitmapAlive: bitmap.width > 0, pixelsAlive: imageData.data.length === bitmap.width * bitmap.height * 4 };
+  }, b64);
+  const verdicts = Object.values(out.reports).map((r) => JSON.parse(r).verdict);
+  assert.deepEqual(verdicts, ["ok", "ok", "ok", "ok"]);
+  assert.equal(out.reports.imageData, out.reports.blob);
+  assert.equal(out.reports.bitmap, out.reports.blob);
+  assert.equal(out.reports.canvas, out.reports.blob);
+  assert.deepEqual(out.errors.map((e) => e && e.code), ["not_an_image", "size_mismatch", "not_an_image"]);
+  for (const e of out.errors) {
+    assert.ok(e.isError && e.en.length > 10 && /[\u4e00-\u9fff]/.test(e.zh), JSON.stringify(e));
+  }
+  assert.ok(out.bitmapAlive && out.pixelsAlive);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});
