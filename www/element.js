@@ -347,6 +347,7 @@ export class IdPhotoCheck extends HTMLElement {
     e.summary.textContent = failing.length ? t(lang, "summary_retake", { list: failing.join(lang === "en" ? ", " : "、") }) : t(lang, "summary_ok");
     e.checks.replaceChildren(...r.checks.map((c) => checkItem(c, lang)));
     for (const [k, v] of Object.entries(last.timings)) e.result.dataset[`ms${k[0].toUpperCase()}${k.slice(1)}`] = v.toFixed(1);
+    e.result.dataset.via = last.via || "";
     // The live region says the verdict and what to fix, so a screen reader hears the result at once.
     const stop = lang === "en" ? ". " : "。";
     e.status.textContent = last.accepted ? t(lang, "accepted") : `${e.verdict.textContent}${stop}${e.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;

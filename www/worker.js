@@ -6,7 +6,8 @@
 //           transferred and closed here) or { data, width, height } (RGBA pixels).
 //   options { document: "any" | "id-card" | "passport", display: bool (send the decoded photo back as
 //           an ImageBitmap), crop: bool (send the straightened document back), cropWidth: number }
-// Reply:    { id, report, bitmap?, crop?, timings: { decode, check, total } } or { id, error: { code, detail } }
+// Reply:    { id, report, bitmap?, crop?, via, timings: { decode, check, total } } or { id, error: { code, detail } }
+//           (via: how the pixels reached wasm memory: "VideoFrame.copyTo", "getImageData" or "pixels")
 
 import init, { Input } from "./pkg/id_photo_check.js";
 
@@ -83,7 +84,8 @@ function inputView(width, height) {
 let copyToWorks = typeof VideoFrame === "function";
 
 /** Writes the bitmap's pixels into wasm memory: straight from the decoder through VideoFrame.copyTo
- * where the browser converts to RGBA there, else through a canvas's ImageData and one copy. */
+ * where the browser converts to RGBA there, else through a canvas's ImageData and one copy. Returns
+ * which way it took. */
 async function fill(bitmap) {
   const { width, height } = bitmap;
   if (copyToWorks) {
@@ -91,7 +93,7 @@ async function fill(bitmap) {
       const frame = new VideoFrame(bitmap, { timestamp: 0 });
       try {
         await frame.copyTo(inputView(width, height), { format: "RGBA", colorSpace: "srgb" });
-        return;
+        return "VideoFrame.copyTo";
       } finally {
         frame.close();
       }
@@ -102,6 +104,7 @@ async function fill(bitmap) {
   }
   const data = pixelsOf(bitmap);
   inputView(width, height).set(data);
+  return "getImageData";
 }
 
 function straighten(corners, maxWidth) {
@@ -117,6 +120,7 @@ async function handle({ source, options = {} }) {
   let bitmap = null;
   let width;
   let height;
+  let via = "pixels";
   if (source instanceof Blob) {
     bitmap = await decode(source);
   } else if (typeof ImageBitmap !== "undefined" && source instanceof ImageBitmap) {
@@ -131,13 +135,13 @@ async function handle({ source, options = {} }) {
   }
   if (bitmap) {
     ({ width, height } = bitmap);
-    await fill(bitmap);
+    via = await fill(bitmap);
   }
   const t1 = performance.now();
   const report = input.check(undefined, options.document || "any");
   const t2 = performance.now();
   report.file = source instanceof File ? source.name : null;
-  const reply = { report, timings: { decode: t1 - t0, check: t2 - t1, total: t2 - t0 } };
+  const reply = { report, via, timings: { decode: t1 - t0, check: t2 - t1, total: t2 - t0 } };
   const transfer = [];
   if (options.crop && report.document) {
     reply.crop = straighten(report.document.corners, options.cropWidth || 1000);

@@ -39,7 +39,7 @@ try {
   await p.waitForFunction(() => document.getElementById("checker").timing, null, { polling: 50 });
   const t = await p.evaluate(() => ({ ready: document.getElementById("checker").readyAt, ...document.getElementById("checker").timing, ...document.querySelector("id-photo-check").shadowRoot.getElementById("result").dataset }));
   const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-  result.cold = { requests: sizes.length, bytes, ready_ms: t.ready, verdict_ms: t.shown - t.started, first_verdict_ms: t.ready + (t.shown - t.started), worker: { decode: Number(t.msDecode), check: Number(t.msCheck) } };
+  result.cold = { requests: sizes.length, bytes, ready_ms: t.ready, verdict_ms: t.shown - t.started, first_verdict_ms: t.ready + (t.shown - t.started), worker: { decode: Number(t.msDecode), check: Number(t.msCheck), via: t.via } };
 
   // A 12-megapixel JPEG: from the file handed over to the verdict shown, and the worker's own split.
   const jpeg = new URL("../../www/pkg/bench/photo-4000x3000.jpg", import.meta.url).pathname;
@@ -47,7 +47,7 @@ try {
   await p.setInputFiles("#file", jpeg);
   await p.waitForFunction(() => document.getElementById("checker").timing, null, { timeout: 60000, polling: 50 });
   const j = await p.evaluate(() => ({ ...document.getElementById("checker").timing, ...document.querySelector("id-photo-check").shadowRoot.getElementById("result").dataset }));
-  result.jpeg_12mp = { shown: j.shown - j.started, decode: Number(j.msDecode), check: Number(j.msCheck), total: Number(j.msTotal) };
+  result.jpeg_12mp = { shown: j.shown - j.started, decode: Number(j.msDecode), check: Number(j.msCheck), total: Number(j.msTotal), via: j.via };
   await context.close();
   writeFileSync(process.env.OUT, JSON.stringify(result));
 } finally {

@@ -51,6 +51,8 @@ test("a sharp photo is ready to submit and a blurred one must be retaken, in bot
   let v = await verdict(page);
   assert.equal(v.verdict, "ok");
   assert.equal(v.text, "Ready to submit");
+  // The decoded photo went straight into wasm memory, not through a canvas copy.
+  assert.equal(await page.evaluate(() => __root().getElementById("result").dataset.via), "VideoFrame.copyTo");
   assert.deepEqual(Object.keys(v.checks), ["blur", "exposure", "glare", "shadow", "resolution", "framing", "size", "tilt", "background"]);
   assert.ok(v.measures.every((m) => /measured .+, limit [<>] .+/.test(m)), v.measures.join(" | "));
 
