@@ -191,8 +191,18 @@ export class IdPhotoCheck extends HTMLElement {
     const live = new LiveChecker(e.video, { document: this.documentType });
     this.live = live;
     try {
-      this.stream = await openCamera();
+      const stream = await openCamera();
+      this.stream = stream;
       if (this.live !== live) return this.stopTracks();
+      // The camera taken away (unplugged, or by another app): say so, and offer the file picker.
+      for (const track of stream.getVideoTracks()) {
+        track.addEventListener("ended", () => {
+          if (this.stream !== stream) return;
+          this.stopLive();
+          this.last = { error: { code: "camera_error" } };
+          this.render();
+        });
+      }
       e.video.srcObject = this.stream;
       await e.video.play();
     } catch (err) {

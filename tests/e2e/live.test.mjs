@@ -90,3 +90,15 @@ for (const [name, code, text] of [
     await context.close();
   });
 }
+
+test("the camera taken away mid-stream: the live view closes with the reason and the file picker stays", async () => {
+  const { context, page } = await open(camera, "/", { locale: "en-US" });
+  await page.click("#live-start");
+  await page.waitForSelector("id-photo-check[data-live='on']", { timeout: 30000 });
+  // Chromium ends a track this way when the device goes away; a page's own stop() does not.
+  await page.evaluate(() => __root().getElementById("video").srcObject.getVideoTracks()[0].dispatchEvent(new Event("ended")));
+  await page.waitForFunction(() => !__root().getElementById("error").hidden, null, { timeout: 10000 });
+  const state = await page.evaluate(() => ({ code: __root().getElementById("error").dataset.code, live: __root().getElementById("live").hidden, pick: __root().getElementById("pick").hidden, on: document.getElementById("checker").dataset.live }));
+  assert.deepEqual(state, { code: "camera_error", live: true, pick: false, on: undefined });
+  await context.close();
+});
