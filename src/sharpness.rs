@@ -87,7 +87,11 @@ pub fn measure(frame: &Frame, roi: &Roi, percentile: f32) -> BlurMeasure {
         if y < 2 || y + 2 >= h {
             continue;
         }
-        for x in x0.max(2)..x1.min(w - 2) {
+        // Every other pixel, in a checkerboard: each edge keeps half its pixels whatever its direction,
+        // which leaves the medians where they were at half the cost.
+        let first = x0.max(2);
+        let first = first + (first + y) % 2;
+        for x in (first..x1.min(w - 2)).step_by(2) {
             let i = y * w + x;
             let gx = l[i + 1] - l[i - 1];
             let gy = l[i + w] - l[i - w];
