@@ -103,7 +103,9 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
     // the centre's mean stays at most 228 on synthetic-dev, against 236 to fail).
     // The same for glare, whose halo test needs the cells around a spot, which a spot near the
     // outline's edge lacks inside the outline (clean photos: no glare failure over the centre either).
-    let mut exposure = exposure::exposure(&frame, &roi, &cfg.exposure);
+    // One histogram of the region for both the exposure and the blur check.
+    let luma = exposure::stats(&frame, &roi);
+    let mut exposure = exposure::judge(&luma, &cfg.exposure);
     let mut glare = glare::glare(&frame, &roi, &cfg.glare);
     if found.is_some() && opts.document.is_none() {
         let central = Roi::central(frame.w, frame.h, CENTRAL_FRACTION);
@@ -117,7 +119,7 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
         }
     }
     let checks = vec![
-        sharpness::blur(&frame, &roi, &cfg.blur),
+        sharpness::blur_given(&frame, &roi, &luma, &cfg.blur),
         exposure,
         glare,
         shadow,

@@ -89,7 +89,11 @@ pub fn stats(frame: &Frame, roi: &Roi) -> LumaStats {
 /// when passing or too dark, the mean luma when overexposed, the share of black pixels when shadows are
 /// clipped, the 2nd-98th percentile spread when the contrast is too low.
 pub fn exposure(frame: &Frame, roi: &Roi, cfg: &ExposureConfig) -> Check {
-    let s = stats(frame, roi);
+    judge(&stats(frame, roi), cfg)
+}
+
+/// [`exposure`] from statistics already taken of the region (the blur check takes the same ones).
+pub fn judge(s: &LumaStats, cfg: &ExposureConfig) -> Check {
     let white_point = s.p[4];
     let spread = s.p[4] - s.p[0];
     let (status, reason, value, threshold, bound, message) = if white_point <= cfg.dark_warn {

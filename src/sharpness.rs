@@ -9,6 +9,7 @@
 //! everywhere, soft shading is not evidence of blur), and the photo is as sharp as its worst direction,
 //! which is what catches motion blur: camera shake smears edges across the motion, not along it.
 
+use crate::exposure::LumaStats;
 use crate::frame::{Frame, Roi};
 use crate::report::{Bound, Check, Status, Text};
 
@@ -65,12 +66,17 @@ const FLAT: f32 = 1.0;
 
 /// Measures edge widths inside `roi`.
 pub fn measure(frame: &Frame, roi: &Roi, percentile: f32) -> BlurMeasure {
+    measure_given(frame, roi, &crate::exposure::stats(frame, roi), percentile)
+}
+
+/// [`measure`] with the region's luma statistics already taken (the edges that count are judged
+/// against its contrast range).
+pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) -> BlurMeasure {
     let (w, h) = (frame.w, frame.h);
     let mut out = BlurMeasure::default();
     if w < 5 || h < 5 {
         return out;
     }
-    let st = crate::exposure::stats(frame, roi);
     let range = st.p[4] - st.p[0];
     let min_contrast = (0.25 * range).max(12.0);
     let min_grad = (0.04 * range).max(4.0);
@@ -177,7 +183,12 @@ fn walk(l: &[f32], i: usize, x: usize, (d, dx): (isize, isize), s: f32, w: usize
 
 /// The blur check: value is the edge width in working pixels (see the module docs).
 pub fn blur(frame: &Frame, roi: &Roi, cfg: &BlurConfig) -> Check {
-    let m = measure(frame, roi, cfg.percentile);
+    blur_given(frame, roi, &crate::exposure::stats(frame, roi), cfg)
+}
+
+/// [`blur`] with the region's luma statistics already taken.
+pub fn blur_given(frame: &Frame, roi: &Roi, st: &LumaStats, cfg: &BlurConfig) -> Check {
+    let m = measure_given(frame, roi, st, cfg.percentile);
     let value = m.worst();
     let (status, reason, message) = match value {
         None => (
