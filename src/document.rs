@@ -32,12 +32,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Parses `id-card` or `passport`; `any` (and anything else) is `None`: no expectation.
-    pub fn expected(name: &str) -> Option<Kind> {
+    /// The document a site asks for: `any` (no expectation), `id-card` or `passport`; any other name is
+    /// refused with the list of those accepted.
+    pub fn expected(name: &str) -> Result<Option<Kind>, &'static str> {
         match name {
-            "id-card" => Some(Kind::IdCard),
-            "passport" => Some(Kind::Passport),
-            _ => None,
+            "any" => Ok(None),
+            "id-card" => Ok(Some(Kind::IdCard)),
+            "passport" => Ok(Some(Kind::Passport)),
+            _ => Err("\"any\", \"id-card\" or \"passport\""),
         }
     }
 
@@ -174,10 +176,12 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
     for y in 0..g.h {
         for x in 0..g.w {
             let p = [x as f32 + 0.5, y as f32 + 0.5];
-            let cross = |a: [f32; 2], b: [f32; 2]| {
+            // Inside a convex quadrilateral: on the same side of all four sides.
+            let side = |i: usize| {
+                let (a, b) = (q[i], q[(i + 1) % 4]);
                 (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
             };
-            let c: Vec<f32> = (0..4).map(|i| cross(q[i], q[(i + 1) % 4])).collect();
+            let c = [side(0), side(1), side(2), side(3)];
             let within = c.iter().all(|&v| v >= 0.0) || c.iter().all(|&v| v <= 0.0);
             let bin = g.luma[y * g.w + x].clamp(0.0, 255.0) as usize;
             if within {
@@ -187,18 +191,7 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
             }
         }
     }
-    let percentile = |hist: &[u32; 256], f: f32| {
-        let n: u32 = hist.iter().sum();
-        let target = (n as f32 * f).ceil() as u32;
-        let mut acc = 0;
-        hist.iter()
-            .position(|&c| {
-                acc += c;
-                acc >= target.max(1)
-            })
-            .unwrap_or(255)
-    };
-    percentile(&inside, 0.9) >= percentile(&outside, 0.5)
+    crate::exposure::quantile(&inside, 0.9) >= crate::exposure::quantile(&outside, 0.5)
 }
 
 /// Ridge pixels of the gradient (local maxima across the edge) above a floor.
@@ -977,8 +970,9 @@ mod tests {
             with(Kind::Passport).is_none_or(|d| d.kind != Kind::IdCard),
             "a card is never taken for a passport"
         );
-        assert_eq!(Kind::expected("passport"), Some(Kind::Passport));
-        assert_eq!(Kind::expected("any"), None);
+        assert_eq!(Kind::expected("passport"), Ok(Some(Kind::Passport)));
+        assert_eq!(Kind::expected("any"), Ok(None));
+        assert!(Kind::expected("visa").is_err());
     }
 
     #[test]

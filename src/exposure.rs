@@ -50,6 +50,19 @@ pub struct LumaStats {
     pub black: f32,
 }
 
+/// The `q` quantile (0-1) of a histogram of 256 luma levels: the first level where the running count
+/// passes that share of all; 255 for an empty histogram.
+pub fn quantile(hist: &[u32; 256], q: f32) -> usize {
+    let target = (hist.iter().sum::<u32>() as f32 * q) as u32;
+    let mut acc = 0;
+    hist.iter()
+        .position(|&c| {
+            acc += c;
+            acc > target
+        })
+        .unwrap_or(255)
+}
+
 /// Luma statistics of `roi`.
 pub fn stats(frame: &Frame, roi: &Roi) -> LumaStats {
     let mut hist = [0u32; 256];
@@ -64,18 +77,7 @@ pub fn stats(frame: &Frame, roi: &Roi) -> LumaStats {
     if n == 0 {
         return LumaStats::default();
     }
-    let mut p = [0f32; 5];
-    for (k, q) in [0.02f32, 0.10, 0.5, 0.90, 0.98].iter().enumerate() {
-        let target = (n as f32 * q) as u32;
-        let mut acc = 0;
-        for (i, &c) in hist.iter().enumerate() {
-            acc += c;
-            if acc > target {
-                p[k] = i as f32;
-                break;
-            }
-        }
-    }
+    let p = [0.02f32, 0.10, 0.5, 0.90, 0.98].map(|q| quantile(&hist, q) as f32);
     let nf = n as f32;
     LumaStats {
         mean: (sum / f64::from(n)) as f32,

@@ -36,10 +36,12 @@ mod cli {
                         return ExitCode::from(2);
                     }
                 },
-                "--document" => match args.next().as_deref() {
-                    Some(t @ ("any" | "id-card" | "passport")) => {
-                        expect = id_photo_check::document::Kind::expected(t);
-                    }
+                "--document" => match args
+                    .next()
+                    .as_deref()
+                    .map(id_photo_check::document::Kind::expected)
+                {
+                    Some(Ok(kind)) => expect = kind,
                     _ => {
                         eprint!("{USAGE}");
                         return ExitCode::from(2);

@@ -14,6 +14,25 @@ pub const MAX_SIDE: u32 = 32_768;
 /// bounds the tab's memory; the checks work at about 1.3 megapixels anyway (see [`crate::frame`]).
 pub const ANALYSIS_MAX_PIXELS: u64 = 16_000_000;
 
+/// The bytes of `width` x `height` RGBA pixels, or why that size is refused: no pixels, or over the
+/// limits. Asked before anything of that size is allocated (by [`RgbaView::new`] and by the wasm input
+/// buffer).
+pub fn rgba_len(width: u32, height: u32) -> Result<usize, Error> {
+    if width == 0 || height == 0 {
+        return Err(Error::EmptyImage { width, height });
+    }
+    let too_large = Error::TooLarge {
+        width,
+        height,
+        max_pixels: MAX_PIXELS,
+    };
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(too_large);
+    }
+    usize::try_from(pixels * 4).map_err(|_| too_large)
+}
+
 /// Tightly packed 8-bit RGBA pixels, row by row, borrowed from the caller (a decoded file or a canvas).
 #[derive(Clone, Copy, Debug)]
 pub struct RgbaView<'a> {
@@ -25,29 +44,18 @@ pub struct RgbaView<'a> {
 impl<'a> RgbaView<'a> {
     /// Checks that `data` holds exactly `width * height` RGBA pixels within the size limits.
     pub fn new(data: &'a [u8], width: u32, height: u32) -> Result<Self, Error> {
-        if width == 0 || height == 0 {
-            return Err(Error::EmptyImage { width, height });
-        }
-        let pixels = u64::from(width) * u64::from(height);
-        if pixels > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
-            return Err(Error::TooLarge {
-                width,
-                height,
-                max_pixels: MAX_PIXELS,
-            });
-        }
-        let expected = pixels.checked_mul(4).and_then(|n| usize::try_from(n).ok());
-        match expected {
-            Some(n) if n == data.len() => Ok(Self {
+        if rgba_len(width, height)? == data.len() {
+            Ok(Self {
                 data,
                 width,
                 height,
-            }),
-            _ => Err(Error::SizeMismatch {
+            })
+        } else {
+            Err(Error::SizeMismatch {
                 width,
                 height,
                 len: data.len(),
-            }),
+            })
         }
     }
 

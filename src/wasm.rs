@@ -70,14 +70,23 @@ fn options_from(
         document: corners.as_deref().map(corners_from).transpose()?,
         ..Options::default()
     };
-    opts.config.find.expect = match document_type.as_deref() {
-        None | Some("any") => None,
-        Some(t @ ("id-card" | "passport")) => crate::document::Kind::expected(t),
-        Some(_) => {
-            return Err(JsErr::new("document must be \"any\", \"id-card\" or \"passport\"").into())
-        }
-    };
+    if let Some(name) = document_type.as_deref() {
+        opts.config.find.expect = crate::document::Kind::expected(name)
+            .map_err(|accepted| JsErr::new(&format!("document must be {accepted}")))?;
+    }
     Ok(opts)
+}
+
+/// The report on `view` (or the error that kept it from being made), as the plain object `checkRgba`
+/// returns.
+fn report_on(
+    view: Result<RgbaView, Error>,
+    corners: Option<Vec<f32>>,
+    document_type: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let view = view.map_err(|e| js_error(&e))?;
+    let opts = options_from(corners, document_type)?;
+    JSON::parse(&check(&view, &opts).to_json())
 }
 
 fn flattened(view: &RgbaView, corners: &[f32], max_width: u32) -> Result<JsValue, JsValue> {
@@ -107,9 +116,7 @@ pub fn check_rgba(
     #[wasm_bindgen(unchecked_param_type = "\"any\" | \"id-card\" | \"passport\" | undefined")]
     document_type: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let view = RgbaView::new(data, width, height).map_err(|e| js_error(&e))?;
-    let opts = options_from(corners, document_type)?;
-    JSON::parse(&check(&view, &opts).to_json())
+    report_on(RgbaView::new(data, width, height), corners, document_type)
 }
 
 /// The document cut out of the photo and perspective-corrected to its real shape, at most `max_width`
@@ -153,28 +160,17 @@ impl Input {
     /// Sizes over the limits, or that the memory cannot hold, throw `too_large` before anything is
     /// allocated or after the allocation fails (never an out-of-memory abort).
     pub fn reserve(&mut self, width: u32, height: u32) -> Result<u32, JsValue> {
-        let px = u64::from(width) * u64::from(height);
-        let too_large = || {
-            js_error(&Error::TooLarge {
-                width,
-                height,
-                max_pixels: crate::view::MAX_PIXELS,
-            })
-        };
-        if width == 0 || height == 0 {
-            return Err(js_error(&Error::EmptyImage { width, height }));
-        }
-        if px > crate::view::MAX_PIXELS
-            || width > crate::view::MAX_SIDE
-            || height > crate::view::MAX_SIDE
-        {
-            return Err(too_large());
-        }
-        let len = px as usize * 4;
+        let len = crate::view::rgba_len(width, height).map_err(|e| js_error(&e))?;
         if len > self.rgba.len() {
             self.rgba
                 .try_reserve_exact(len - self.rgba.len())
-                .map_err(|_| too_large())?;
+                .map_err(|_| {
+                    js_error(&Error::TooLarge {
+                        width,
+                        height,
+                        max_pixels: crate::view::MAX_PIXELS,
+                    })
+                })?;
         }
         self.rgba.resize(len, 0);
         self.width = width;
@@ -190,9 +186,11 @@ impl Input {
         #[wasm_bindgen(unchecked_param_type = "\"any\" | \"id-card\" | \"passport\" | undefined")]
         document_type: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let view = RgbaView::new(&self.rgba, self.width, self.height).map_err(|e| js_error(&e))?;
-        let opts = options_from(corners, document_type)?;
-        JSON::parse(&check(&view, &opts).to_json())
+        report_on(
+            RgbaView::new(&self.rgba, self.width, self.height),
+            corners,
+            document_type,
+        )
     }
 
     /// The document straightened from the pixels written after `reserve`; as `flattenRgba`.
