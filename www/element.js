@@ -74,7 +74,8 @@ export class IdPhotoCheck extends HTMLElement {
     this.serial = 0;
     this.live = null;
     this.stream = null;
-    /** Live-mode figures, for the host page and the tests: checks per second, hints in order, capture timing. */
+    /** Live-mode record, for the host page and the tests: the hints shown in order, every frame's
+     * verdict, and when the card settled, the photo was taken and checked. */
     this.liveStats = null;
     this.wire();
   }
@@ -181,12 +182,11 @@ export class IdPhotoCheck extends HTMLElement {
   async startLive() {
     if (this.live) return;
     const e = this.els;
-    const lang = () => this.language;
     e.live.hidden = false;
     e.result.hidden = true;
     e.error.hidden = true;
-    e.hint.textContent = t(lang(), "live_starting");
-    const stats = { started: performance.now(), hints: [], frames: [], rate: 0, checks: 0, capture: null };
+    e.hint.textContent = t(this.language, "live_starting");
+    const stats = { hints: [], frames: [], capture: null };
     this.liveStats = stats;
     const live = new LiveChecker(e.video, { document: this.documentType });
     this.live = live;
@@ -220,8 +220,6 @@ export class IdPhotoCheck extends HTMLElement {
     });
     live.addEventListener("frame", (ev) => {
       const d = ev.detail;
-      stats.rate = d.rate;
-      stats.checks = live.checks;
       stats.frames.push({ t: performance.now(), hint: d.raw, shown: d.hint, good: d.good, steady: d.steady });
       if (stats.frames.length > 600) stats.frames.shift();
       this.drawOverlay(d.corners, d.good);
@@ -254,10 +252,7 @@ export class IdPhotoCheck extends HTMLElement {
     const ctx = overlay.getContext("2d");
     ctx.clearRect(0, 0, w, h);
     if (!corners || !video.videoWidth) return;
-    const k = w / video.videoWidth;
-    ctx.beginPath();
-    corners.forEach(([x, y], i) => (i ? ctx.lineTo(x * k, y * k) : ctx.moveTo(x * k, y * k)));
-    ctx.closePath();
+    outline(ctx, corners, w / video.videoWidth);
     ctx.lineWidth = Math.max(3, w / 200);
     ctx.strokeStyle = good ? "#1a7f37" : "#f5a623";
     ctx.stroke();
@@ -425,6 +420,13 @@ function checkItem(c, lang) {
   return li;
 }
 
+/** Traces the document's outline, its corners scaled by `k`, as the canvas's path. */
+function outline(ctx, corners, k) {
+  ctx.beginPath();
+  corners.forEach(([x, y], i) => (i ? ctx.lineTo(x * k, y * k) : ctx.moveTo(x * k, y * k)));
+  ctx.closePath();
+}
+
 /** The photo with the problems drawn on it: outline blue, glare and cut-off corners red, shadow shaded. */
 function drawReport(canvas, report, bitmap, lang) {
   const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
@@ -451,11 +453,7 @@ function drawReport(canvas, report, bitmap, lang) {
     }
   }
   if (report.document) {
-    const p = report.document.corners;
-    ctx.beginPath();
-    ctx.moveTo(p[0][0] * k, p[0][1] * k);
-    for (const q of p.slice(1)) ctx.lineTo(q[0] * k, q[1] * k);
-    ctx.closePath();
+    outline(ctx, report.document.corners, k);
     ctx.lineWidth = line;
     ctx.strokeStyle = "#0b57d0";
     ctx.stroke();

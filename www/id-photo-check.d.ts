@@ -78,6 +78,8 @@ export declare class LiveChecker extends EventTarget {
   constructor(video: HTMLVideoElement, options?: LiveOptions);
   start(): void;
   stop(): void;
+  /** Forgets the frames seen (start() does this). */
+  reset(): void;
   readonly hint: Hint | null;
   readonly rate: number;
   readonly checks: number;

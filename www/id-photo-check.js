@@ -190,14 +190,19 @@ export class LiveChecker extends EventTarget {
 
   start() {
     if (this.running) return;
+    this.reset();
     this.running = true;
+    this.loop();
+  }
+
+  /** Forgets the frames seen: no hint candidate, no run of good frames, no outline to compare with. */
+  reset() {
     this.streak = 0;
     this.candidate = null;
     this.candidateCount = 0;
     this.previous = null;
     this.times = [];
     this.sinceGood = performance.now();
-    this.loop();
   }
 
   stop() {

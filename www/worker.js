@@ -14,8 +14,6 @@ import init, { Input } from "./pkg/id_photo_check.js";
 const MAX_FILE_BYTES = 60_000_000;
 // Photos above this are downscaled before the check; the checks work at about 1.3 megapixels anyway.
 const ANALYSIS_MAX_PIXELS = 16_000_000;
-// Pixels handed over directly are refused above this (the core's own limit is 50 megapixels).
-const MAX_PIXELS = 50_000_000;
 
 // The SIMD128 build wherever the browser has SIMD (a 31-byte module with one SIMD instruction
 // validates: Chrome 91+, Firefox 89+, Safari 16.4+), the plain build elsewhere. Both give the same report.
@@ -127,9 +125,9 @@ async function handle({ source, options = {} }) {
     bitmap = source;
   } else if (source && source.data && source.width > 0 && source.height > 0) {
     ({ width, height } = source);
-    if (width * height > MAX_PIXELS) throw new CheckError("too_large");
-    if (source.data.length !== width * height * 4) throw new CheckError("size_mismatch");
-    inputView(width, height).set(source.data);
+    const view = inputView(width, height); // Sizes over the core's limits throw too_large here.
+    if (source.data.length !== view.length) throw new CheckError("size_mismatch");
+    view.set(source.data);
   } else {
     throw new CheckError("not_an_image");
   }
@@ -167,7 +165,9 @@ self.onmessage = (event) => {
       self.postMessage({ id, ...reply }, transfer);
     } catch (err) {
       if (event.data.source instanceof ImageBitmap) event.data.source.close();
-      self.postMessage({ id, error: { code: err && err.code ? err.code : "internal", detail: String((err && err.message) || err) } });
+      // Our errors carry a string code; a browser's DOMException has a numeric one, which is no reason.
+      const code = err && typeof err.code === "string" ? err.code : "internal";
+      self.postMessage({ id, error: { code, detail: String((err && err.message) || err) } });
     }
   });
 };

@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: Debian's Chromium through playwright-core, every request and
 // every CSP violation recorded.
 
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const BASE_URL = process.env.BASE_URL;
@@ -33,4 +34,14 @@ export async function open(browser, path = "/", options = {}) {
   await page.waitForSelector("id-photo-check[data-ready='1']", { timeout: 30000 });
   log.phase = "used";
   return { context, page, log };
+}
+
+/** Asserts that every request in `log` went to the page's own origin and none came after the page had
+ * loaded (`data:` and `blob:` URLs are read on the device, not fetched); returns the paths fetched. */
+export function assertOwnOriginThenNothing(log) {
+  const origin = new URL(BASE_URL).origin;
+  const fetched = log.requests.filter((r) => !r.url.startsWith("data:") && !r.url.startsWith("blob:"));
+  for (const r of fetched) assert.equal(new URL(r.url).origin, origin, `request outside the origin: ${r.url}`);
+  assert.deepEqual(fetched.filter((r) => r.phase === "used"), [], "requests after the page had loaded");
+  return fetched.map((r) => new URL(r.url).pathname);
 }

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { launch, open, BASE_URL, FIXTURES } from "./browser.mjs";
+import { launch, open, assertOwnOriginThenNothing, FIXTURES } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -30,14 +30,7 @@ async function verdict(page) {
 }
 
 function assertOnlyOwnFilesThenNothing(log) {
-  const origin = new URL(BASE_URL).origin;
-  for (const r of log.requests) {
-    if (r.url.startsWith("data:") || r.url.startsWith("blob:")) continue;
-    assert.equal(new URL(r.url).origin, origin, `request outside the page's origin: ${r.url}`);
-  }
-  const after = log.requests.filter((r) => r.phase === "used" && !r.url.startsWith("data:"));
-  assert.deepEqual(after, [], "the page made requests after it had loaded");
-  const loaded = log.requests.map((r) => new URL(r.url).pathname).sort();
+  const loaded = assertOwnOriginThenNothing(log).sort();
   for (const f of ["/", "/app.js", "/element.js", "/element.css", "/id-photo-check.js", "/worker.js", "/messages.js", "/style.css", "/pkg/id_photo_check.js", "/pkg/id_photo_check_simd_bg.wasm"]) {
     assert.ok(loaded.includes(f), `${f} was loaded: ${loaded}`);
   }
