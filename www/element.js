@@ -70,7 +70,7 @@ export class IdPhotoCheck extends HTMLElement {
     const root = this.attachShadow({ mode: "open" });
     root.innerHTML = TEMPLATE;
     this.els = Object.fromEntries([...root.querySelectorAll("[id]")].map((el) => [el.id.replace(/-(\w)/g, (_, c) => c.toUpperCase()), el]));
-    this.last = null; // { report, bitmap, crop, timings, source } or { error: { code } }
+    this.last = null; // { report, bitmap, crop, timings, source, fromCamera } or { error: { code } }
     this.serial = 0;
     this.live = null;
     this.stream = null;
@@ -279,6 +279,7 @@ export class IdPhotoCheck extends HTMLElement {
       return;
     }
     await this.check(blob);
+    if (this.last?.source === blob) this.last.fromCamera = true;
     if (this.liveStats) this.liveStats.checked = performance.now();
   }
 
@@ -310,11 +311,13 @@ export class IdPhotoCheck extends HTMLElement {
   }
 
   retake() {
+    // Another photo the way this one came: the camera again after a camera still, else the picker.
+    const camera = this.getAttribute("mode") === "camera" || this.last?.fromCamera;
     this.last?.bitmap?.close();
     this.last?.crop?.close();
     this.last = null;
     this.render();
-    if (this.getAttribute("mode") === "camera" || this.liveStats) this.startLive();
+    if (camera) this.startLive();
     else this.els.file.focus();
   }
 
