@@ -214,25 +214,46 @@ pub fn background(frame: &Frame, doc: &Roi, found: Option<&Found>, cfg: &Framing
     }
     let (w, h) = (frame.w, frame.h);
     let (mut edges, mut n) = (0usize, 0usize);
+    // The document's span on a row, if any.
+    let span = |y: usize| {
+        y.checked_sub(doc.y0)
+            .and_then(|i| doc.spans.get(i))
+            .filter(|s| s.1 > s.0)
+            .copied()
+    };
     for y in (2..h.saturating_sub(2)).step_by(2) {
-        for x in (2..w.saturating_sub(2)).step_by(2) {
-            // Outside the document by a few pixels, so the card's own edge does not count.
-            if doc.contains(x, y)
-                || doc.contains(x + 3, y)
-                || doc.contains(x.saturating_sub(3), y)
-                || doc.contains(x, y + 3)
-                || doc.contains(x, y.saturating_sub(3))
-            {
-                continue;
-            }
-            let i = y * w + x;
+        // Outside the document by a few pixels, so the card's own edge does not count: its span on
+        // this row widened by 3 each side, and its spans 3 rows up and down (one interval: the
+        // document is convex).
+        let near = [
+            span(y).map(|(a, b)| (a.saturating_sub(3), b + 3)),
+            y.checked_sub(3).and_then(span),
+            span(y + 3),
+        ];
+        let (lo, hi) = near
+            .iter()
+            .flatten()
+            .fold((usize::MAX, 0), |(lo, hi), &(a, b)| (lo.min(a), hi.max(b)));
+        let row = y * w;
+        let mut sample = |x: usize| {
+            let i = row + x;
             let gx = frame.luma[i + 1] - frame.luma[i - 1];
             let gy = frame.luma[i + w] - frame.luma[i - w];
             n += 1;
             if gx * gx + gy * gy > 24.0 * 24.0 {
                 edges += 1;
             }
+        };
+        let end = w.saturating_sub(2);
+        if lo >= hi {
+            (2..end).step_by(2).for_each(&mut sample);
+            continue;
         }
+        (2..lo.min(end)).step_by(2).for_each(&mut sample);
+        // The next even column at or after `hi`, on the same grid as the others.
+        (hi.max(2).next_multiple_of(2)..end)
+            .step_by(2)
+            .for_each(&mut sample);
     }
     let share = if n == 0 { 0.0 } else { edges as f32 / n as f32 };
     let status = if share >= cfg.background_warn {

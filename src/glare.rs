@@ -66,9 +66,62 @@ pub struct Blob {
     pub core: f32,
 }
 
+/// The darkest luma and the summed chroma of every `CELL` x `CELL` cell of the frame: what the glare
+/// check asks of the pixels, taken in one pass along the rows, so that judging the document and the
+/// centre of the photo reads the pixels once.
+#[derive(Clone, Debug)]
+pub struct Cells {
+    cw: usize,
+    ch: usize,
+    dark: Vec<f32>,
+    chroma: Vec<u32>,
+}
+
+impl Cells {
+    /// The cells of `frame` (partial cells at the right and bottom are left out).
+    pub fn new(frame: &Frame) -> Self {
+        let (cw, ch) = (frame.w / CELL, frame.h / CELL);
+        let span = cw * CELL;
+        let (mut dark, mut chroma) = (Vec::with_capacity(cw * ch), Vec::with_capacity(cw * ch));
+        // Lane by lane down the cell's rows (a straight loop the compiler vectorises), then across.
+        let (mut lane_dark, mut lane_chroma) = (vec![0f32; span], vec![0u16; span]);
+        for cy in 0..ch {
+            lane_dark.fill(255.0);
+            lane_chroma.fill(0);
+            for y in cy * CELL..(cy + 1) * CELL {
+                let row = y * frame.w;
+                for (m, &v) in lane_dark.iter_mut().zip(&frame.luma[row..row + span]) {
+                    *m = if v < *m { v } else { *m };
+                }
+                for (c, &v) in lane_chroma.iter_mut().zip(&frame.chroma[row..row + span]) {
+                    *c += u16::from(v);
+                }
+            }
+            for (d, c) in lane_dark
+                .chunks_exact(CELL)
+                .zip(lane_chroma.chunks_exact(CELL))
+            {
+                dark.push(d.iter().copied().fold(255.0, f32::min));
+                chroma.push(c.iter().map(|&v| u32::from(v)).sum());
+            }
+        }
+        Self {
+            cw,
+            ch,
+            dark,
+            chroma,
+        }
+    }
+}
+
 /// Every washed-out blob in `roi`.
 pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
-    let (cw, ch) = (frame.w / CELL, frame.h / CELL);
+    blobs_in(&Cells::new(frame), roi, cfg)
+}
+
+/// [`blobs`] from the frame's cells.
+pub fn blobs_in(cells: &Cells, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
+    let (cw, ch) = (cells.cw, cells.ch);
     if cw == 0 || ch == 0 {
         return Vec::new();
     }
@@ -78,23 +131,14 @@ pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
     let mut washed = vec![false; cw * ch];
     for cy in 0..ch {
         for cx in 0..cw {
-            let (x0, y0) = (cx * CELL, cy * CELL);
-            if !roi.contains(x0 + CELL / 2, y0 + CELL / 2) {
+            if !roi.contains(cx * CELL + CELL / 2, cy * CELL + CELL / 2) {
                 continue;
-            }
-            let (mut mn, mut chroma) = (255f32, 0u32);
-            for y in y0..y0 + CELL {
-                let row = y * frame.w;
-                for x in x0..x0 + CELL {
-                    mn = mn.min(frame.luma[row + x]);
-                    chroma += u32::from(frame.chroma[row + x]);
-                }
             }
             let k = cy * cw + cx;
             inside[k] = true;
-            dark[k] = mn;
-            washed[k] = mn >= cfg.washed_min_luma
-                && chroma <= u32::from(cfg.washed_max_chroma) * (CELL * CELL) as u32;
+            dark[k] = cells.dark[k];
+            washed[k] = cells.dark[k] >= cfg.washed_min_luma
+                && cells.chroma[k] <= u32::from(cfg.washed_max_chroma) * (CELL * CELL) as u32;
         }
     }
     let dist = chamfer(&washed, cw, ch);
@@ -220,13 +264,18 @@ fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
 
 /// The glare check: value is the share of the region under glare (0-1); boxes are the blobs.
 pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
+    glare_in(&Cells::new(frame), frame.scale, roi, cfg)
+}
+
+/// [`glare`] from the frame's cells; `scale` is the frame's photo pixels per working pixel.
+pub fn glare_in(cells: &Cells, scale: u32, roi: &Roi, cfg: &GlareConfig) -> Check {
     let area = roi.area().max(1) as f32;
     let min_blob = area * cfg.warn * 0.5;
     // A washed area over a quarter of the region, or one that fills less than a third of its box, is the
     // paper itself between the print (a white passport page), not a spot: a hot spot is a compact disc.
     let max_blob = area * 0.25;
     let compact = |b: &Blob| b.area >= 0.35 * b.rect.w * b.rect.h;
-    let found: Vec<Blob> = blobs(frame, roi, cfg)
+    let found: Vec<Blob> = blobs_in(cells, roi, cfg)
         .into_iter()
         .filter(|b| {
             b.area >= min_blob
@@ -238,7 +287,7 @@ pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
         .collect();
     let share = found.iter().map(|b| b.area).sum::<f32>() / area;
     let status = Status::above(share, cfg.warn, cfg.fail);
-    let s = frame.scale as f32;
+    let s = scale as f32;
     let boxes: Vec<Rect> = found
         .iter()
         .map(|b| Rect {
@@ -299,6 +348,32 @@ mod tests {
             }
         }
         Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"))
+    }
+
+    #[test]
+    fn cells_hold_each_cells_darkest_luma_and_summed_chroma() {
+        let (w, h) = (45usize, 29usize);
+        let px: Vec<u8> = (0..w * h * 4).map(|i| ((i * 7919) % 251) as u8).collect();
+        let f = Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"));
+        let cells = Cells::new(&f);
+        assert_eq!((cells.cw, cells.ch), (w / CELL, h / CELL));
+        for cy in 0..cells.ch {
+            for cx in 0..cells.cw {
+                let (mut dark, mut chroma) = (255f32, 0u32);
+                for y in cy * CELL..(cy + 1) * CELL {
+                    for x in cx * CELL..(cx + 1) * CELL {
+                        dark = dark.min(f.luma[y * w + x]);
+                        chroma += u32::from(f.chroma[y * w + x]);
+                    }
+                }
+                let k = cy * cells.cw + cx;
+                assert_eq!(
+                    (cells.dark[k], cells.chroma[k]),
+                    (dark, chroma),
+                    "cell {cx},{cy}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -46,8 +46,10 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
             {
                 continue;
             }
+            // Every other row of the cell: the paper's level is as clear in half its pixels, and the
+            // selection below was most of this check's time.
             buf.clear();
-            for y in y0..y0 + CELL {
+            for y in (y0..y0 + CELL).step_by(2) {
                 buf.extend_from_slice(&frame.luma[y * frame.w + x0..y * frame.w + x0 + CELL]);
             }
             let k = buf.len() * 9 / 10;

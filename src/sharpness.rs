@@ -57,6 +57,8 @@ impl BlurMeasure {
     }
 }
 
+/// A region with more pixels than this is sampled on every other row.
+const SAMPLED_ABOVE: usize = 160_000;
 /// Fewest edges for a direction to count.
 const MIN_EDGES: usize = 40;
 /// Longest walk to a plateau, in steps.
@@ -89,14 +91,17 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
         (w as isize, 0, 1.0),
         (w as isize - 1, -1, std::f32::consts::SQRT_2),
     ];
-    for (y, x0, x1) in roi.rows() {
+    // Every other pixel, in a checkerboard: each edge keeps half its pixels whatever its direction,
+    // which leaves the medians where they were at half the cost. A large region (a document filling a
+    // 720p frame has 370,000 pixels) is sampled on every other row too, the checkerboard shifting from
+    // one sampled row to the next: each edge still keeps a quarter of its pixels, thousands of them.
+    let rows = if roi.area() > SAMPLED_ABOVE { 2 } else { 1 };
+    for (y, x0, x1) in roi.rows().step_by(rows) {
         if y < 2 || y + 2 >= h {
             continue;
         }
-        // Every other pixel, in a checkerboard: each edge keeps half its pixels whatever its direction,
-        // which leaves the medians where they were at half the cost.
         let first = x0.max(2);
-        let first = first + (first + y) % 2;
+        let first = first + (first + y / rows) % 2;
         for x in (first..x1.min(w - 2)).step_by(2) {
             let i = y * w + x;
             let gx = l[i + 1] - l[i - 1];
