@@ -259,7 +259,7 @@ fn direction(gx: f32, gy: f32) -> f32 {
     use std::f32::consts::{FRAC_PI_2, PI};
     let (gx, gy) = if gy < 0.0 { (-gx, -gy) } else { (gx, gy) };
     let (ax, ay) = (gx.abs(), gy);
-    let (lo, hi) = (ax.min(ay), ax.max(ay));
+    let (lo, hi) = (crate::frame::min(ax, ay), crate::frame::max(ax, ay));
     if hi == 0.0 {
         return 0.0;
     }
@@ -294,7 +294,7 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
         let (x, y) = ((i % g.w) as f32, (i / g.w) as f32);
         let tb =
             (direction(g.gx[i], g.gy[i]) / std::f32::consts::PI * THETA_BINS as f32 + 0.5) as usize;
-        let wgt = g.mag[i].min(60.0).sqrt();
+        let wgt = crate::frame::min(g.mag[i], 60.0).sqrt();
         for dt in 0..7 {
             // tb - 3 ..= tb + 3, around the circle of angles.
             let t = (tb + THETA_BINS + dt - 3) % THETA_BINS;
@@ -313,7 +313,7 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     const CANDIDATES: usize = 4000;
     const BUCKETS: usize = 1024;
-    let top = voted.iter().map(|&k| acc[k]).fold(0f32, f32::max);
+    let top = voted.iter().map(|&k| acc[k]).fold(0f32, crate::frame::max);
     if top <= 0.0 {
         return lines;
     }
@@ -493,10 +493,9 @@ impl Profile {
     fn segment(&self, a: [f32; 2], b: [f32; 2]) -> (f32, f32) {
         let last = self.inside.len() - 1;
         let idx = |p: [f32; 2]| {
-            ((p[0] * self.dir[0] + p[1] * self.dir[1] - self.t0)
-                .round()
-                .max(0.0) as usize)
-                .min(last)
+            // Rounded to the nearest sample (a negative position saturates to the first); not
+            // `round`, which is a library call in wasm.
+            ((p[0] * self.dir[0] + p[1] * self.dir[1] - self.t0 + 0.5) as usize).min(last)
         };
         let (i, j) = (idx(a), idx(b));
         let (lo, hi) = (i.min(j), i.max(j));
@@ -775,7 +774,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     // Opposite sides: near-parallel pairs at a distance.
     let ang = |a: &Line, b: &Line| {
         let d = (a.theta - b.theta).abs();
-        d.min(std::f32::consts::PI - d)
+        crate::frame::min(d, std::f32::consts::PI - d)
     };
     let mut pairs = Vec::new();
     for i in 0..lines.len() {

@@ -82,27 +82,23 @@ impl Cells {
     pub fn new(frame: &Frame) -> Self {
         let (cw, ch) = (frame.w / CELL, frame.h / CELL);
         let span = cw * CELL;
-        let (mut dark, mut chroma) = (Vec::with_capacity(cw * ch), Vec::with_capacity(cw * ch));
-        // Lane by lane down the cell's rows (a straight loop the compiler vectorises), then across.
-        let (mut lane_dark, mut lane_chroma) = (vec![0f32; span], vec![0u16; span]);
-        for cy in 0..ch {
-            lane_dark.fill(255.0);
-            lane_chroma.fill(0);
-            for y in cy * CELL..(cy + 1) * CELL {
-                let row = y * frame.w;
-                for (m, &v) in lane_dark.iter_mut().zip(&frame.luma[row..row + span]) {
-                    *m = if v < *m { v } else { *m };
-                }
-                for (c, &v) in lane_chroma.iter_mut().zip(&frame.chroma[row..row + span]) {
-                    *c += u16::from(v);
-                }
-            }
-            for (d, c) in lane_dark
-                .chunks_exact(CELL)
-                .zip(lane_chroma.chunks_exact(CELL))
-            {
-                dark.push(d.iter().copied().fold(255.0, f32::min));
-                chroma.push(c.iter().map(|&v| u32::from(v)).sum());
+        let (mut dark, mut chroma) = (vec![255f32; cw * ch], vec![0u32; cw * ch]);
+        for (y, (lrow, crow)) in frame
+            .luma
+            .chunks_exact(frame.w)
+            .zip(frame.chroma.chunks_exact(frame.w))
+            .take(ch * CELL)
+            .enumerate()
+        {
+            let k0 = y / CELL * cw;
+            let cells = dark[k0..k0 + cw].iter_mut().zip(&mut chroma[k0..k0 + cw]);
+            for ((d, c), (l8, c8)) in cells.zip(
+                lrow[..span]
+                    .chunks_exact(CELL)
+                    .zip(crow[..span].chunks_exact(CELL)),
+            ) {
+                *d = l8.iter().copied().fold(*d, crate::frame::min);
+                *c += c8.iter().map(|&v| u32::from(v)).sum::<u32>();
             }
         }
         Self {

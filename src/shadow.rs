@@ -65,7 +65,11 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
             let mut m = f32::NAN;
             for yy in cy.saturating_sub(1)..(cy + 2).min(ch) {
                 for xx in cx.saturating_sub(1)..(cx + 2).min(cw) {
-                    m = m.max(level[yy * cw + xx]);
+                    // The largest of the numbers, NaN (outside) ignored; `f32::max` is a call in wasm.
+                    let v = level[yy * cw + xx];
+                    if !v.is_nan() && (m.is_nan() || v > m) {
+                        m = v;
+                    }
                 }
             }
             smooth[cy * cw + cx] = m;

@@ -107,7 +107,7 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
             let gx = l[i + 1] - l[i - 1];
             let gy = l[i + w] - l[i - w];
             let (ax, ay) = (gx.abs(), gy.abs());
-            if ax.max(ay) < min_grad {
+            if crate::frame::max(ax, ay) < min_grad {
                 continue;
             }
             let dir = if ay < 0.414 * ax {
@@ -139,7 +139,7 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
             if step <= 0.0 {
                 continue;
             }
-            let width = (contrast / step).min((fwd.0 + back.0).max(1) as f32) * len;
+            let width = crate::frame::min(contrast / step, (fwd.0 + back.0).max(1) as f32) * len;
             widths[dir].push(width);
         }
     }
