@@ -669,6 +669,90 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32) -> ([f32; 2], [f3
     (proj(a), proj(b))
 }
 
+/// How far beyond the line `a`-`b` (photo pixels; `inner` is a point inside the outline) the page's own
+/// edge lies, when the line is a frame printed on the page: past it, a band of blank paper as light as
+/// the page, then a step to something else, at the same distance all along. `None` when the line is
+/// the page's edge itself (past it the desk, not blank paper) or no such edge is there.
+fn page_edge_beyond(
+    frame: &Frame,
+    a: [f32; 2],
+    b: [f32; 2],
+    inner: [f32; 2],
+    size: f32,
+) -> Option<f32> {
+    let s = frame.scale as f32;
+    let (a, b, inner) = (
+        [a[0] / s, a[1] / s],
+        [b[0] / s, b[1] / s],
+        [inner[0] / s, inner[1] / s],
+    );
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 40.0 {
+        return None;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let mut n = [-uy, ux];
+    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    if (inner[0] - mid[0]) * n[0] + (inner[1] - mid[1]) * n[1] > 0.0 {
+        n = [-n[0], -n[1]];
+    }
+    let at = |x: f32, y: f32| -> Option<f32> {
+        let (xi, yi) = (x as usize, y as usize);
+        if x < 0.0 || y < 0.0 || xi + 1 >= frame.w || yi + 1 >= frame.h {
+            return None;
+        }
+        Some(frame.luma[yi * frame.w + xi])
+    };
+    // A printed frame sits a few percent of the page's size (its longer side) inside its edge.
+    let reach = (0.06 * size / s).clamp(6.0, 80.0) as usize;
+    let mut found = Vec::new();
+    let samples = 24;
+    let mut tried = 0;
+    for k in 0..samples {
+        let t = 0.15 + 0.7 * k as f32 / (samples - 1) as f32;
+        let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
+        // The page's paper just inside the line: the lightest of a few pixels, past any print.
+        let inside = (3..=8).filter_map(|o| at(cx - o as f32 * n[0], cy - o as f32 * n[1]));
+        let Some(paper) = inside.reduce(crate::frame::max) else {
+            continue;
+        };
+        tried += 1;
+        // Blank paper from 3 px past the line, as light as the page inside it.
+        let mut prev = None;
+        let mut edge = None;
+        for o in 3..=reach {
+            let Some(v) = at(cx + o as f32 * n[0], cy + o as f32 * n[1]) else {
+                break;
+            };
+            if prev.is_none() {
+                if (v - paper).abs() > 12.0 || paper < 120.0 {
+                    break;
+                }
+            } else if (v - paper).abs() > 8.0 {
+                edge = Some(o as f32 - 0.5);
+                break;
+            } else if (v - prev.unwrap_or(v)).abs() > 6.0 {
+                break;
+            }
+            prev = Some(v);
+        }
+        if let Some(e) = edge {
+            found.push(e);
+        }
+    }
+    if tried < samples / 2 || found.len() * 10 < tried * 6 {
+        return None;
+    }
+    found.sort_by(f32::total_cmp);
+    let (q1, med, q3) = (
+        found[found.len() / 4],
+        found[found.len() / 2],
+        found[found.len() * 3 / 4],
+    );
+    (q3 - q1 <= 2.0 && med >= 4.0).then_some(med * s)
+}
+
 fn line_through(a: [f32; 2], b: [f32; 2]) -> Line {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let mut theta = (-dx).atan2(dy);
@@ -935,6 +1019,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     let reach = g.scale / frame.scale as f32 * 1.5 + 1.0;
     let mut refined = Vec::with_capacity(4);
     let mut border_side = [false; 4];
+    let mut moved = [0f32; 4];
     for i in 0..4 {
         let (a, b) = (q[i], q[(i + 1) % 4]);
         let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
@@ -946,17 +1031,45 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 || mid[0] > (g.w as f32 - 2.5) * g.scale
                 || mid[1] > (g.h as f32 - 2.5) * g.scale);
         border_side[i] = on_border;
-        let (ra, rb) = if on_border {
+        let (mut ra, mut rb) = if on_border {
             (a, b)
         } else {
             refine(frame, a, b, reach)
         };
+        if !on_border {
+            let size = (0..4)
+                .map(|k| {
+                    let (p, r) = (q[k], q[(k + 1) % 4]);
+                    ((p[0] - r[0]).powi(2) + (p[1] - r[1]).powi(2)).sqrt()
+                })
+                .fold(0.0, crate::frame::max);
+            let inner = [
+                (q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4.0,
+                (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4.0,
+            ];
+            if let Some(d) = page_edge_beyond(frame, ra, rb, inner, size) {
+                let (dx, dy) = (rb[0] - ra[0], rb[1] - ra[1]);
+                let len = (dx * dx + dy * dy).sqrt();
+                let mut n = [-dy / len, dx / len];
+                let mid = [(ra[0] + rb[0]) / 2.0, (ra[1] + rb[1]) / 2.0];
+                if (inner[0] - mid[0]) * n[0] + (inner[1] - mid[1]) * n[1] > 0.0 {
+                    n = [-n[0], -n[1]];
+                }
+                let (ma, mb) = (
+                    [ra[0] + d * n[0], ra[1] + d * n[1]],
+                    [rb[0] + d * n[0], rb[1] + d * n[1]],
+                );
+                (ra, rb) = refine(frame, ma, mb, reach);
+                moved[i] = d;
+            }
+        }
         refined.push(line_through(ra, rb));
     }
     let mut corners = q;
     for i in 0..4 {
         if let Some(p) = intersect(&refined[(i + 3) % 4], &refined[i]) {
-            if (p[0] - q[i][0]).abs() < 4.0 * g.scale && (p[1] - q[i][1]).abs() < 4.0 * g.scale {
+            let slack = 4.0 * g.scale + moved[i] + moved[(i + 3) % 4];
+            if (p[0] - q[i][0]).abs() < slack && (p[1] - q[i][1]).abs() < slack {
                 corners[i] = p;
             }
         }
@@ -1124,6 +1237,18 @@ mod tests {
         assert!((a - 1.586).abs() < 0.01, "{a}");
         assert!(tilt(&q, 1000.0, [180.0, 150.0]).expect("tilt") < 0.5);
         assert_eq!(kind_of(1.0 / 1.42), Kind::Passport);
+    }
+
+    #[test]
+    fn a_frame_printed_inside_the_page_is_not_its_edge() {
+        // A passport-like page on a light desk: its frame line is stronger than its own edge.
+        let scene = Scene {
+            frame: 0.035,
+            desk: 222.0,
+            ..Scene::card(960, 720)
+        };
+        let d = located(&scene, 4.0);
+        assert_eq!(d.kind, Kind::IdCard);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct Scene {
     pub glare: Option<([f32; 2], f32, f32)>,
     /// A shadow over everything left of a vertical line at this x, removing this fraction of the light.
     pub shadow: Option<(f32, f32)>,
+    /// A thin dark frame printed inside the edge at this share of the card's width (0: none), as on
+    /// passport pages: a strong straight line a few percent inside the page's own, fainter edge.
+    pub frame: f32,
     /// Share of glyph cells that carry print (0-1): dense text fields near 0.9, sparse cards near 0.4.
     pub print: f32,
     /// Seed for the print layout and the noise.
@@ -68,6 +71,7 @@ impl Scene {
             glare: None,
             shadow: None,
             print: 0.88,
+            frame: 0.0,
             seed: 7,
         }
     }
@@ -117,8 +121,18 @@ fn hash(a: u64, b: u64) -> f32 {
 }
 
 /// The card's colour at `(u, v)` in [0, 1]^2 (u across, v down).
-fn card_at(u: f32, v: f32, paper: [f32; 3], print: f32, seed: u64) -> [f32; 3] {
+fn card_at(u: f32, v: f32, scene: &Scene) -> [f32; 3] {
+    let (paper, print, seed) = (scene.paper, scene.print, scene.seed);
     let ink = [35.0, 38.0, 52.0];
+    if scene.frame > 0.0 {
+        // The frame line, 0.4% of the width thick, at the same distance from every edge.
+        let aspect = 85.6 / 53.98;
+        let (x, y) = (u.min(1.0 - u), (v.min(1.0 - v)) / aspect);
+        let d = x.min(y);
+        if (scene.frame..scene.frame + 0.004).contains(&d) {
+            return ink;
+        }
+    }
     // Portrait block with a face-like lighter oval.
     if (0.05..0.30).contains(&u) && (0.22..0.78).contains(&v) {
         let (du, dv) = ((u - 0.175) / 0.08, (v - 0.45) / 0.15);
@@ -244,7 +258,7 @@ pub fn render(scene: &Scene) -> Vec<u8> {
                 let u = ((inv[0] * px + inv[1] * py + inv[2]) / z) as f32;
                 let v = ((inv[3] * px + inv[4] * py + inv[5]) / z) as f32;
                 let c = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
-                    card_at(u, v, scene.paper, scene.print, scene.seed)
+                    card_at(u, v, scene)
                 } else {
                     let mut grain =
                         8.0 * ((py as f32 * 0.05 + (px as f32 * 0.003).sin() * 3.0).sin());
