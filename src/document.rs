@@ -670,16 +670,17 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32) -> ([f32; 2], [f3
 }
 
 /// How far beyond the line `a`-`b` (photo pixels; `inner` is a point inside the outline) the page's own
-/// edge lies, when the line is a frame printed on the page: past it, a band of blank paper as light as
-/// the page, then a step to something else, at the same distance all along. `None` when the line is
-/// the page's edge itself (past it the desk, not blank paper) or no such edge is there.
+/// edge lies, at `a` and at `b`, when the line is a frame printed on the page, or partly runs along one:
+/// past it, a band of blank paper as light as the page, then a step to something else, lying on one
+/// straight line. `None` when the line is the page's edge itself (past it the desk, not blank paper) or
+/// no such edge is there. `size` is the outline's longer side.
 fn page_edge_beyond(
     frame: &Frame,
     a: [f32; 2],
     b: [f32; 2],
     inner: [f32; 2],
     size: f32,
-) -> Option<f32> {
+) -> Option<(f32, f32)> {
     let s = frame.scale as f32;
     let (a, b, inner) = (
         [a[0] / s, a[1] / s],
@@ -706,51 +707,103 @@ fn page_edge_beyond(
     };
     // A printed frame sits a few percent of the page's size (its longer side) inside its edge.
     let reach = (0.06 * size / s).clamp(6.0, 80.0) as usize;
-    let mut found = Vec::new();
-    let samples = 24;
+    // (position along the side 0-1, distance past it to the page's edge)
+    let mut found: Vec<(f32, f32)> = Vec::new();
+    let samples = 32;
     let mut tried = 0;
     for k in 0..samples {
-        let t = 0.15 + 0.7 * k as f32 / (samples - 1) as f32;
+        let t = 0.1 + 0.8 * k as f32 / (samples - 1) as f32;
         let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
+        let px = |o: f32| at(cx + o * n[0], cy + o * n[1]);
         // The page's paper just inside the line: the lightest of a few pixels, past any print.
-        let inside = (3..=8).filter_map(|o| at(cx - o as f32 * n[0], cy - o as f32 * n[1]));
+        let inside = (3..=8).filter_map(|o| px(-(o as f32)));
         let Some(paper) = inside.reduce(crate::frame::max) else {
             continue;
         };
         tried += 1;
-        // Blank paper from 3 px past the line, as light as the page inside it.
-        let mut prev = None;
-        let mut edge = None;
-        for o in 3..=reach {
-            let Some(v) = at(cx + o as f32 * n[0], cy + o as f32 * n[1]) else {
-                break;
-            };
-            if prev.is_none() {
-                if (v - paper).abs() > 12.0 || paper < 120.0 {
-                    break;
-                }
-            } else if (v - paper).abs() > 8.0 {
-                edge = Some(o as f32 - 0.5);
-                break;
-            } else if (v - prev.unwrap_or(v)).abs() > 6.0 {
+        if paper < 120.0 {
+            continue;
+        }
+        // Blank paper from 3 px past the line, as light as the page, then a step: the edge is where
+        // the luma crosses halfway between the band and what lies beyond.
+        let Some(band) = px(3.0).filter(|v| (v - paper).abs() <= 12.0) else {
+            continue;
+        };
+        let mut prev = band;
+        for o in 4..=reach {
+            let Some(v) = px(o as f32) else { break };
+            if (v - band).abs() > 8.0 {
+                let beyond = px(o as f32 + 2.0).unwrap_or(v);
+                let half = (band + beyond) / 2.0;
+                let (lo, hi) = if beyond > band {
+                    (prev, v)
+                } else {
+                    (-prev, -v)
+                };
+                let half = if beyond > band { half } else { -half };
+                let frac = if hi > lo {
+                    ((half - lo) / (hi - lo)).clamp(0.0, 1.0)
+                } else {
+                    0.5
+                };
+                found.push((t, o as f32 - 1.0 + frac));
                 break;
             }
-            prev = Some(v);
-        }
-        if let Some(e) = edge {
-            found.push(e);
+            if (v - prev).abs() > 6.0 {
+                break;
+            }
+            prev = v;
         }
     }
-    if tried < samples / 2 || found.len() * 10 < tried * 6 {
+    if tried < samples / 2 || found.len() * 10 < tried * 3 {
         return None;
     }
-    found.sort_by(f32::total_cmp);
-    let (q1, med, q3) = (
-        found[found.len() / 4],
-        found[found.len() / 2],
-        found[found.len() * 3 / 4],
-    );
-    (q3 - q1 <= 2.0 && med >= 4.0).then_some(med * s)
+    // The edge is straight, as the line is: its distance is linear along the side. The line through
+    // two of the points that most of the others lie on (within a pixel) wins; a part of the side that
+    // runs along the page's edge, or print past the band, gives points off it.
+    let line = |p: (f32, f32), q: (f32, f32)| {
+        let slope = (q.1 - p.1) / (q.0 - p.0);
+        (p.1 - slope * p.0, slope)
+    };
+    let mut best = (0usize, (0.0f32, 0.0f32));
+    for (i, &p) in found.iter().enumerate() {
+        for &q in &found[i + 1..] {
+            if (q.0 - p.0).abs() < 0.1 {
+                continue;
+            }
+            let (c, k) = line(p, q);
+            let n = found
+                .iter()
+                .filter(|r| (r.1 - c - k * r.0).abs() <= 1.0)
+                .count();
+            if n > best.0 {
+                best = (n, (c, k));
+            }
+        }
+    }
+    let (inliers, (c, k)) = best;
+    if inliers < 8 || inliers * 10 < tried * 3 {
+        return None;
+    }
+    found.retain(|r| (r.1 - c - k * r.0).abs() <= 1.0);
+    let fit = |p: &[(f32, f32)]| {
+        let m = p.len() as f32;
+        let (mt, me) = (
+            p.iter().map(|q| q.0).sum::<f32>() / m,
+            p.iter().map(|q| q.1).sum::<f32>() / m,
+        );
+        let (mut stt, mut ste) = (0.0, 0.0);
+        for q in p {
+            stt += (q.0 - mt) * (q.0 - mt);
+            ste += (q.0 - mt) * (q.1 - me);
+        }
+        let slope = if stt > 1e-6 { ste / stt } else { 0.0 };
+        (me - slope * mt, slope)
+    };
+    let (c, k) = fit(&found);
+    // The whole side's ends, extrapolated from the middle where it was sampled.
+    let (e0, e1) = (c, c + k);
+    (e0.max(e1) >= 3.0 && e0.min(e1) >= -8.0).then_some((e0 * s, e1 * s))
 }
 
 fn line_through(a: [f32; 2], b: [f32; 2]) -> Line {
@@ -1047,7 +1100,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 (q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4.0,
                 (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4.0,
             ];
-            if let Some(d) = page_edge_beyond(frame, ra, rb, inner, size) {
+            if let Some((da, db)) = page_edge_beyond(frame, ra, rb, inner, size) {
                 let (dx, dy) = (rb[0] - ra[0], rb[1] - ra[1]);
                 let len = (dx * dx + dy * dy).sqrt();
                 let mut n = [-dy / len, dx / len];
@@ -1055,12 +1108,11 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 if (inner[0] - mid[0]) * n[0] + (inner[1] - mid[1]) * n[1] > 0.0 {
                     n = [-n[0], -n[1]];
                 }
-                let (ma, mb) = (
-                    [ra[0] + d * n[0], ra[1] + d * n[1]],
-                    [rb[0] + d * n[0], rb[1] + d * n[1]],
+                (ra, rb) = (
+                    [ra[0] + da * n[0], ra[1] + da * n[1]],
+                    [rb[0] + db * n[0], rb[1] + db * n[1]],
                 );
-                (ra, rb) = refine(frame, ma, mb, reach);
-                moved[i] = d;
+                moved[i] = da.abs().max(db.abs());
             }
         }
         refined.push(line_through(ra, rb));
