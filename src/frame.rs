@@ -59,8 +59,9 @@ impl Frame {
         let s = scale as usize;
         let mut luma = vec![0f32; w * h];
         let mut chroma = vec![0u8; w * h];
-        if s == 1 && !cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
-            // Most video frames and small photos, without a SIMD kernel: one pass, one pixel each.
+        if s == 1 {
+            // Most video frames and small photos: one pass, one pixel each (in the SIMD128 build too,
+            // where it beat the column sums: a 1280x720 check in Chromium 8.3 -> 8.0 ms).
             for (y, (lrow, crow)) in luma
                 .chunks_exact_mut(w)
                 .zip(chroma.chunks_exact_mut(w))
