@@ -673,14 +673,15 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32) -> ([f32; 2], [f3
 /// edge lies, at `a` and at `b`, when the line is a frame printed on the page, or partly runs along one:
 /// past it, a band of blank paper as light as the page, then a step to something else, lying on one
 /// straight line. `None` when the line is the page's edge itself (past it the desk, not blank paper) or
-/// no such edge is there. `size` is the outline's longer side.
+/// no such edge is there. `size` is the outline's longer side. Also says which share of the side's
+/// samples found the edge on that line.
 fn page_edge_beyond(
     frame: &Frame,
     a: [f32; 2],
     b: [f32; 2],
     inner: [f32; 2],
     size: f32,
-) -> Option<(f32, f32)> {
+) -> Option<(f32, f32, f32)> {
     let s = frame.scale as f32;
     let (a, b, inner) = (
         [a[0] / s, a[1] / s],
@@ -808,7 +809,8 @@ fn page_edge_beyond(
     let (c, k) = fit(&found);
     // The whole side's ends, extrapolated from the middle where it was sampled.
     let (e0, e1) = (c, c + k);
-    (e0.max(e1) >= 3.0 && e0.min(e1) >= -8.0).then_some((e0 * s, e1 * s))
+    let share = found.len() as f32 / tried as f32;
+    (e0.max(e1) >= 3.0 && e0.min(e1) >= -8.0).then_some((e0 * s, e1 * s, share))
 }
 
 fn line_through(a: [f32; 2], b: [f32; 2]) -> Line {
@@ -845,6 +847,9 @@ impl Default for FindConfig {
         }
     }
 }
+
+/// Least support of an outline that may still be taken if a side of it moves out to the page's edge.
+const WEAK_CONFIDENCE: f32 = 0.75;
 
 /// Share of each side of the frame searched again, at finer detail, when the whole frame gave no
 /// outline: a document far from the camera is small, and people hold it in the middle.
@@ -1070,7 +1075,12 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         }
     }
     let (_, q, conf) = best?;
-    if conf < cfg.min_confidence {
+    // An outline short of the support it needs may still be the page, with a side on a line printed
+    // on it (a passport's machine-readable zone) while its own edge, on a desk as light as the page,
+    // is too faint to be among the lines: it is taken if that side then moves out to the page's edge
+    // and the outline is then supported enough (see below).
+    let weak = conf < cfg.min_confidence;
+    if weak && (conf < WEAK_CONFIDENCE || !win.borders) {
         return None;
     }
     // Refit each side at working scale; sides on the photo's border stay.
@@ -1078,6 +1088,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     let mut refined = Vec::with_capacity(4);
     let mut border_side = [false; 4];
     let mut moved = [0f32; 4];
+    let mut found_beyond = [None; 4];
     for i in 0..4 {
         let (a, b) = (q[i], q[(i + 1) % 4]);
         let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
@@ -1105,7 +1116,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 (q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4.0,
                 (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4.0,
             ];
-            if let Some((da, db)) = page_edge_beyond(frame, ra, rb, inner, size) {
+            if let Some((da, db, share)) = page_edge_beyond(frame, ra, rb, inner, size) {
                 let (dx, dy) = (rb[0] - ra[0], rb[1] - ra[1]);
                 let len = (dx * dx + dy * dy).sqrt();
                 let mut n = [-dy / len, dx / len];
@@ -1118,6 +1129,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                     [rb[0] + db * n[0], rb[1] + db * n[1]],
                 );
                 moved[i] = da.abs().max(db.abs());
+                found_beyond[i] = Some(share);
             }
         }
         refined.push(line_through(ra, rb));
@@ -1149,6 +1161,30 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         }
     }
     let asp = aspect(&corners, focal, centre).unwrap_or(0.0);
+    let mut conf = conf;
+    if weak {
+        // Each side's support along the Hough frame's edges, except that a side moved out to the
+        // page's edge counts the share of its samples that found that edge.
+        if border_side.iter().any(|&b| b) || kind_of(asp) == Kind::Unknown {
+            return None;
+        }
+        let diag = (w * w + h * h).sqrt().ceil();
+        let (mut ok, mut n) = (0.0, 0.0);
+        for i in 0..4 {
+            let (a, b) = (q[i], q[(i + 1) % 4]);
+            let (a, b) = (
+                [a[0] / g.scale, a[1] / g.scale],
+                [b[0] / g.scale, b[1] / g.scale],
+            );
+            let (o, m) = Profile::new(&g, &line_through(a, b), diag).segment(a, b);
+            ok += found_beyond[i].map_or(o, |share| share * m);
+            n += m;
+        }
+        conf = ok / n.max(1.0);
+        if conf < cfg.min_confidence {
+            return None;
+        }
+    }
     let corners = corners.map(|p| [p[0] + win.offset[0], p[1] + win.offset[1]]);
     Some(Found {
         corners,
