@@ -96,7 +96,14 @@ fn the_working_frame_matches_its_definition_exactly() {
     use id_photo_check::frame::{Frame, WORKING_SIDE};
     use id_photo_check::RgbaView;
     let mut seed = 0x2545_F491u32;
-    for (w, h) in [(1603, 7), (1601, 5), (3202, 4), (4799, 6), (33, 9)] {
+    for (w, h) in [
+        (1603, 7),
+        (1601, 5),
+        (3202, 4),
+        (4799, 6),
+        (33, 9),
+        (1598, 3),
+    ] {
         let px: Vec<u8> = (0..w * h * 4)
             .map(|i| {
                 seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
