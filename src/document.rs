@@ -69,6 +69,18 @@ pub struct Found {
     pub aspect: f32,
 }
 
+/// Two near-parallel lines that may be opposite sides of the document.
+struct Pair {
+    a: usize,
+    b: usize,
+    /// The support of both whole lines: what any outline with these sides scores at most.
+    most: f32,
+    /// Whether one of them is the photo's border.
+    border: bool,
+    /// The angle of the first.
+    theta: f32,
+}
+
 /// A line `x cos(theta) + y sin(theta) = rho` in Hough-image pixels.
 #[derive(Clone, Copy, Debug)]
 struct Line {
@@ -957,34 +969,44 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     // A quadrilateral scores at most 1.05 times the support of its four whole lines. Taking the pairs
     // strongest first lets the search stop as soon as no remaining pair of pairs could win.
     let most = |i: usize| profiles[i].ok.last().copied().unwrap_or(0.0);
-    let mut pairs: Vec<(usize, usize, f32)> = pairs
+    let mut pairs: Vec<Pair> = pairs
         .into_iter()
-        .map(|(i, j)| (i, j, most(i) + most(j)))
+        .map(|(a, b)| Pair {
+            a,
+            b,
+            most: most(a) + most(b),
+            border: lines[a].border || lines[b].border,
+            theta: lines[a].theta,
+        })
         .collect();
-    pairs.sort_unstable_by(|x, y| y.2.total_cmp(&x.2));
+    pairs.sort_unstable_by(|x, y| y.most.total_cmp(&x.most));
     // (score, corners in photo pixels, confidence)
     let mut best: Option<(f32, [[f32; 2]; 4], f32)> = None;
-    for (pi, &(a, b, most_ab)) in pairs.iter().enumerate() {
+    for (pi, ab) in pairs.iter().enumerate() {
         let beaten = |m: f32, best: &Option<(f32, [[f32; 2]; 4], f32)>| {
             best.as_ref().is_some_and(|b| 1.05 * m <= b.0)
         };
         if pairs
             .get(pi + 1)
-            .is_none_or(|p| beaten(most_ab + p.2, &best))
+            .is_none_or(|p| beaten(ab.most + p.most, &best))
         {
             break;
         }
-        for &(c, d, most_cd) in &pairs[pi + 1..] {
-            if beaten(most_ab + most_cd, &best) {
+        for cd in &pairs[pi + 1..] {
+            if beaten(ab.most + cd.most, &best) {
                 break;
             }
+            // At most one side on the photo's border, and the two pairs across each other: most
+            // pairs of pairs end here, so both tests are on what each pair carries.
+            if ab.border && cd.border {
+                continue;
+            }
+            let across = (ab.theta - cd.theta).abs();
+            if crate::frame::min(across, std::f32::consts::PI - across) < 50f32.to_radians() {
+                continue;
+            }
+            let (a, b, c, d) = (ab.a, ab.b, cd.a, cd.b);
             let quad_lines = [&lines[a], &lines[b], &lines[c], &lines[d]];
-            if quad_lines.iter().filter(|l| l.border).count() > 1 {
-                continue;
-            }
-            if ang(&lines[a], &lines[c]) < 50f32.to_radians() {
-                continue;
-            }
             // Corners in cyclic order; side k runs from corner k to corner k + 1 on line `side[k]`.
             let (Some(p0), Some(p1), Some(p2), Some(p3)) = (
                 intersect(&lines[a], &lines[c]),
