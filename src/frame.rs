@@ -104,15 +104,6 @@ impl Frame {
                     &mut col_c,
                 );
             }
-            if cols_per == 1 {
-                for (((l, c), y), cc) in
-                    lrow.iter_mut().zip(crow.iter_mut()).zip(&col_y).zip(&col_c)
-                {
-                    *l = *y as f32 * norm;
-                    *c = mean(*cc);
-                }
-                continue;
-            }
             for (((l, c), ys), cs) in lrow
                 .iter_mut()
                 .zip(crow.iter_mut())
