@@ -9,7 +9,7 @@
 //! card. Known document shapes (ID-1 cards 85.60 x 53.98 mm, passport pages 125 x 88 mm) break ties.
 //! The winner's sides are refitted to the edge at working scale, to a fraction of a pixel.
 
-use crate::frame::Frame;
+use crate::frame::{Frame, Roi};
 
 /// Longer side of the image the lines are found on.
 pub const HOUGH_SIDE: usize = 480;
@@ -189,23 +189,19 @@ fn gradient(frame: &Frame) -> Grad {
 /// 202-255 against 72-205), and those of the second look, where it rules out a passport's portrait.
 fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
     let (mut inside, mut outside) = ([0u32; 256], [0u32; 256]);
-    for y in 0..g.h {
-        for x in 0..g.w {
-            let p = [x as f32 + 0.5, y as f32 + 0.5];
-            // Inside a convex quadrilateral: on the same side of all four sides.
-            let side = |i: usize| {
-                let (a, b) = (q[i], q[(i + 1) % 4]);
-                (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
-            };
-            let c = [side(0), side(1), side(2), side(3)];
-            let within = c.iter().all(|&v| v >= 0.0) || c.iter().all(|&v| v <= 0.0);
-            let bin = g.luma[y * g.w + x].clamp(0.0, 255.0) as usize;
-            if within {
-                inside[bin] += 1;
-            } else {
-                outside[bin] += 1;
-            }
-        }
+    // The inside as row spans, as every check's region is (the outlines asked of cover at least 1% of
+    // the frame, never none, where `Roi::quad` would fall back to the centre).
+    let roi = Roi::quad(g.w, g.h, *q);
+    for (y, row) in g.luma.chunks_exact(g.w).enumerate() {
+        let (x0, x1) = y
+            .checked_sub(roi.y0)
+            .and_then(|i| roi.spans.get(i))
+            .copied()
+            .unwrap_or((0, 0));
+        let bin = |v: &f32| v.clamp(0.0, 255.0) as usize;
+        row[..x0].iter().for_each(|v| outside[bin(v)] += 1);
+        row[x0..x1].iter().for_each(|v| inside[bin(v)] += 1);
+        row[x1..].iter().for_each(|v| outside[bin(v)] += 1);
     }
     crate::exposure::quantile(&inside, 0.9) >= crate::exposure::quantile(&outside, 0.5)
 }
