@@ -69,6 +69,17 @@ pub struct Found {
     pub aspect: f32,
 }
 
+/// The best outline of the search so far.
+struct Outline {
+    score: f32,
+    /// Corners in photo pixels, ordered.
+    corners: [[f32; 2]; 4],
+    /// Share of the real sides' length that runs along an edge.
+    confidence: f32,
+    /// Each side's (supported, in-frame) samples, side `i` from corner `i` to the next.
+    support: [(f32, f32); 4],
+}
+
 /// Two near-parallel lines that may be opposite sides of the document.
 struct Pair {
     a: usize,
@@ -976,12 +987,10 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         })
         .collect();
     pairs.sort_unstable_by(|x, y| y.most.total_cmp(&x.most));
-    // (score, corners in photo pixels, confidence)
-    let mut best: Option<(f32, [[f32; 2]; 4], f32)> = None;
+    let mut best: Option<Outline> = None;
     for (pi, ab) in pairs.iter().enumerate() {
-        let beaten = |m: f32, best: &Option<(f32, [[f32; 2]; 4], f32)>| {
-            best.as_ref().is_some_and(|b| 1.05 * m <= b.0)
-        };
+        let beaten =
+            |m: f32, best: &Option<Outline>| best.as_ref().is_some_and(|b| 1.05 * m <= b.score);
         if pairs
             .get(pi + 1)
             .is_none_or(|p| beaten(ab.most + p.most, &best))
@@ -1028,10 +1037,12 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
             let has_border = quad_lines.iter().any(|l| l.border);
             // Confidence is over the real sides; the border's credit only enters the score.
             let (mut ok, mut n, mut border_ok) = (0.0, 0.0, 0.0);
+            let mut support = [(0.0, 0.0); 4];
             let mut side_fail = false;
             for k in 0..4 {
                 let (from, to) = (cyc[k], cyc[(k + 1) % 4]);
                 let (o, m) = profiles[side[k]].segment(from, to);
+                support[k] = (o, m);
                 if !lines[side[k]].border {
                     if m > 8.0 && o / m < 0.35 {
                         side_fail = true;
@@ -1069,7 +1080,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
             // bonus could not beat the best so far.
             if best
                 .as_ref()
-                .is_some_and(|b| (ok + border_ok) * conf * conf * 1.05 <= b.0)
+                .is_some_and(|b| (ok + border_ok) * conf * conf * 1.05 <= b.score)
             {
                 continue;
             }
@@ -1096,15 +1107,34 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
             }
             let bonus = if shape == Kind::Unknown { 1.0 } else { 1.05 };
             let score = (ok + border_ok) * conf * conf * bonus;
-            if best.as_ref().is_none_or(|b| score > b.0) {
+            if best.as_ref().is_none_or(|b| score > b.score) {
                 if (has_border || !win.borders) && !lighter_than_surroundings(&g, &q) {
                     continue;
                 }
-                best = Some((score, photo_q, conf));
+                // Each side's support, in the order of the ordered corners' sides.
+                let support = std::array::from_fn(|i| {
+                    let k = cyc.iter().position(|p| *p == q[i]).unwrap_or(0);
+                    if cyc[(k + 1) % 4] == q[(i + 1) % 4] {
+                        support[k]
+                    } else {
+                        support[(k + 3) % 4]
+                    }
+                });
+                best = Some(Outline {
+                    score,
+                    corners: photo_q,
+                    confidence: conf,
+                    support,
+                });
             }
         }
     }
-    let (_, q, conf) = best?;
+    let Outline {
+        corners: q,
+        confidence: conf,
+        support,
+        ..
+    } = best?;
     // An outline short of the support it needs may still be the page, with a side on a line printed
     // on it (a passport's machine-readable zone) while its own edge, on a desk as light as the page,
     // is too faint to be among the lines: it is taken if that side then moves out to the page's edge
@@ -1188,21 +1218,14 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     let asp = aspect(&corners, focal, centre).unwrap_or(0.0);
     let mut conf = conf;
     if weak {
-        // Each side's support along the Hough frame's edges, except that a side moved out to the
-        // page's edge counts the share of its samples that found that edge.
+        // Each side's support as the search measured it, except that a side moved out to the page's
+        // edge counts the share of its samples that found that edge.
         if border_side.iter().any(|&b| b) || kind_of(asp) == Kind::Unknown {
             return None;
         }
-        let diag = (w * w + h * h).sqrt().ceil();
         let (mut ok, mut n) = (0.0, 0.0);
-        for i in 0..4 {
-            let (a, b) = (q[i], q[(i + 1) % 4]);
-            let (a, b) = (
-                [a[0] / g.scale, a[1] / g.scale],
-                [b[0] / g.scale, b[1] / g.scale],
-            );
-            let (o, m) = Profile::new(&g, &line_through(a, b), diag).segment(a, b);
-            ok += found_beyond[i].map_or(o, |share| share * m);
+        for (&(o, m), beyond) in support.iter().zip(found_beyond) {
+            ok += beyond.map_or(o, |share| share * m);
             n += m;
         }
         conf = ok / n.max(1.0);
