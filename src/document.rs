@@ -428,6 +428,11 @@ fn order(p: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
     ]
 }
 
+/// The distance between two points.
+pub fn distance(a: [f32; 2], b: [f32; 2]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
 fn convex(q: &[[f32; 2]; 4]) -> bool {
     let mut sign = 0.0f32;
     for i in 0..4 {
@@ -1152,10 +1157,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     let mut moved = [0f32; 4];
     let mut found_beyond = [None; 4];
     let size = (0..4)
-        .map(|k| {
-            let (p, r) = (q[k], q[(k + 1) % 4]);
-            ((p[0] - r[0]).powi(2) + (p[1] - r[1]).powi(2)).sqrt()
-        })
+        .map(|k| distance(q[k], q[(k + 1) % 4]))
         .fold(0.0, crate::frame::max);
     let inner = [
         (q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4.0,
@@ -1179,10 +1181,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         };
         if !on_border {
             if let Some(edge) = page_edge_beyond(frame, (ra, rb), inner, size) {
-                let dist = |p: [f32; 2], q: [f32; 2]| {
-                    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt()
-                };
-                moved[i] = dist(edge.ends[0], ra).max(dist(edge.ends[1], rb));
+                moved[i] = distance(edge.ends[0], ra).max(distance(edge.ends[1], rb));
                 [ra, rb] = edge.ends;
                 found_beyond[i] = Some(edge.share);
             }
@@ -1258,7 +1257,7 @@ mod tests {
     fn max_error(a: &[[f32; 2]; 4], b: &[[f32; 2]; 4]) -> f32 {
         a.iter()
             .zip(b)
-            .map(|(p, q)| ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt())
+            .map(|(p, q)| distance(*p, *q))
             .fold(0.0, f32::max)
     }
 

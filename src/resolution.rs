@@ -26,7 +26,7 @@ impl Default for ResolutionConfig {
 
 /// The pixels across a quadrilateral document: the mean length of its two longer opposite sides.
 pub fn document_width(corners: &[[f32; 2]; 4]) -> f32 {
-    let d = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+    let d = crate::document::distance;
     let horizontal = (d(corners[0], corners[1]) + d(corners[3], corners[2])) / 2.0;
     let vertical = (d(corners[0], corners[3]) + d(corners[1], corners[2])) / 2.0;
     horizontal.max(vertical)
