@@ -194,5 +194,6 @@ self.onmessage = (event) => {
 
 const ok = await ready.then(() => true, () => false);
 self.postMessage({ ready: ok });
-// Right after saying ready, before any photo (the queue holds them until it is done).
-if (ok) queue = queue.then(() => new Promise((done) => setTimeout(() => { warmUp(); done(); })));
+// Right after saying ready, before any photo (the queue holds them until it is done). Whatever
+// happens in it, the queue moves on: a warm-up that failed must not hold every photo after it.
+if (ok) queue = queue.then(() => new Promise((done) => setTimeout(() => { try { warmUp(); } catch {} finally { done(); } })));
