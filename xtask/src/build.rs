@@ -29,6 +29,12 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     Ok(())
 }
 
+/// Where the SIMD128 build is compiled, and with what: its own target directory, so that neither build
+/// (nor the clippy and wasm test runs of each) makes the other rebuild.
+pub const SIMD_TARGET_DIR: &str = "target/simd";
+/// The compiler flags of the SIMD128 build.
+pub const SIMD_RUSTFLAGS: &str = "-C target-feature=+simd128";
+
 /// The plain build as the compiler wrote it, before binding: it keeps the name section, which
 /// `cargo xtask size` reads to say what each crate costs.
 pub fn unbound_wasm() -> PathBuf {
@@ -47,7 +53,7 @@ pub fn build() -> Result<PathBuf, String> {
     ensure_wasm_target()?;
     for (simd, target_dir, out) in [
         (false, "target", pkg_dir()),
-        (true, "target/simd", pkg_dir().join("simd")),
+        (true, SIMD_TARGET_DIR, pkg_dir().join("simd")),
     ] {
         // `cargo build` skips LTO for a crate that is both cdylib and rlib; `cargo rustc --crate-type`
         // does not.
@@ -66,7 +72,7 @@ pub fn build() -> Result<PathBuf, String> {
             ])
             .dir(&root());
         if simd {
-            cmd = cmd.env("RUSTFLAGS", "-C target-feature=+simd128");
+            cmd = cmd.env("RUSTFLAGS", SIMD_RUSTFLAGS);
         }
         run(cmd)?;
         let wasm = root()

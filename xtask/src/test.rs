@@ -197,7 +197,7 @@ pub fn all() -> Result<(), String> {
     // target directory.
     for (target_dir, rustflags) in [
         ("target", ""),
-        ("target/simd", "-C target-feature=+simd128"),
+        (build::SIMD_TARGET_DIR, build::SIMD_RUSTFLAGS),
     ] {
         run(Cmd::new("cargo")
             .args([
@@ -241,7 +241,7 @@ pub fn wasm_tests() -> Result<(), String> {
             "--test",
             "wasm",
             "--target-dir",
-            "target/simd",
+            build::SIMD_TARGET_DIR,
         ])
         .dir(&root())
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &runner)
@@ -255,7 +255,7 @@ pub fn wasm_tests() -> Result<(), String> {
         )
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         // The build the page loads in every current browser: SIMD128, with its hand-written kernels.
-        .env("RUSTFLAGS", "-C target-feature=+simd128"))
+        .env("RUSTFLAGS", build::SIMD_RUSTFLAGS))
 }
 
 /// The page end to end in headless Chromium through playwright-core.
