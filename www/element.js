@@ -11,6 +11,7 @@
 // anywhere: the host page decides what to do with the accepted image.
 
 import { checkDetailed, checker, LiveChecker, openCamera, takeStill, PhotoCheckError, t, preferredLanguage } from "./id-photo-check.js";
+import { formatNumber } from "./messages.js";
 
 const CSS_URL = new URL("./element.css", import.meta.url).href;
 
@@ -376,14 +377,10 @@ async function bitmapToBlob(bitmap) {
   return c.convertToBlob({ type: "image/jpeg", quality: 0.95 });
 }
 
-function fmt(lang, v, digits = 1) {
-  return Number(v).toLocaleString(lang, { maximumFractionDigits: digits });
-}
-
 /** The measured value in the check's own unit. */
 function measure(lang, c, v) {
   if (v === null || v === undefined) return "—";
-  const u = (key, value, digits) => t(lang, key, { v: fmt(lang, value, digits) });
+  const u = (key, value, digits) => t(lang, key, { v: formatNumber(value, digits) });
   switch (c.id) {
     case "blur": return u("unit_blur", v);
     case "exposure":
@@ -398,7 +395,7 @@ function measure(lang, c, v) {
     case "size": return u("unit_size", v * 100, 0);
     case "tilt": return u("unit_tilt", v, 0);
     case "background": return u("unit_background", v * 100, 0);
-    default: return fmt(lang, v, 3);
+    default: return formatNumber(v, 3);
   }
 }
 

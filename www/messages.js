@@ -168,3 +168,15 @@ export function preferredLanguage(langs = navigator.languages || [navigator.lang
   }
   return "en";
 }
+
+/** `v` with at most `digits` decimals and its thousands grouped by commas, as both English and Simplified
+ * Chinese write numbers. Written out rather than `toLocaleString`: on a fresh page the browser's first
+ * number format loads its locale data, 20-40 ms before the first verdict could be shown. */
+export function formatNumber(v, digits = 1) {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return "—";
+  const [whole, part = ""] = Math.abs(n).toFixed(digits).split(".");
+  const decimals = part.replace(/0+$/, "");
+  const s = whole.replace(/\B(?=(\d{3})+$)/g, ",") + (decimals ? `.${decimals}` : "");
+  return n < 0 && /[1-9]/.test(s) ? `-${s}` : s;
+}
