@@ -73,6 +73,7 @@ export class IdPhotoCheck extends HTMLElement {
     this.els = Object.fromEntries([...root.querySelectorAll("[id]")].map((el) => [el.id.replace(/-(\w)/g, (_, c) => c.toUpperCase()), el]));
     this.last = null; // { report, bitmap, crop, timings, source, fromCamera } or { error: { code } }
     this.serial = 0;
+    this.settled = null;
     this.live = null;
     this.stream = null;
     /** Live-mode record, for the host page and the tests: the hints shown in order, every frame's
@@ -122,29 +123,48 @@ export class IdPhotoCheck extends HTMLElement {
     this.els.root.setAttribute("aria-busy", "true");
     this.els.status.textContent = t(this.language, "busy");
     this.els.error.hidden = true;
+    let early = false;
+    const show = (out) => {
+      this.last?.bitmap?.close();
+      this.last?.crop?.close();
+      this.last = { ...out, source: input instanceof Blob ? input : null };
+      this.render();
+      /** From the photo handed over to its verdict on screen, in performance.now() time. */
+      this.timing = { started, shown: performance.now() };
+      if (out.report) {
+        this.els.verdict.focus({ preventScroll: false });
+        this.dispatchEvent(new CustomEvent("check", { bubbles: true, composed: true, detail: { report: out.report, timings: out.timings } }));
+      }
+    };
+    // The verdict is shown as soon as the worker has it; the straightened document follows.
+    const onReport = (first) => {
+      if (serial !== this.serial) return;
+      early = true;
+      show(first);
+    };
     let out;
+    const whole = checkDetailed(input, { document: this.documentType, display: true, crop: true, onReport });
+    /** Settles when the photo being checked is done, crop included (accepting waits for it). */
+    this.settled = whole.catch(() => null);
     try {
-      out = await checkDetailed(input, { document: this.documentType, display: true, crop: true });
+      out = await whole;
     } catch (e) {
       out = { error: { code: e instanceof PhotoCheckError ? e.code : "internal" } };
     }
     if (serial !== this.serial) {
       // A newer photo was chosen meanwhile.
-      out.bitmap?.close();
+      if (!early) out.bitmap?.close();
       out.crop?.close();
       return out.report;
     }
-    this.els.root.removeAttribute("aria-busy");
-    this.last?.bitmap?.close();
-    this.last?.crop?.close();
-    this.last = { ...out, source: input instanceof Blob ? input : null };
-    this.render();
-    /** From the photo handed over to its verdict on screen, in performance.now() time. */
-    this.timing = { started, shown: performance.now() };
-    if (out.report) {
-      this.els.verdict.focus({ preventScroll: false });
-      this.dispatchEvent(new CustomEvent("check", { bubbles: true, composed: true, detail: { report: out.report, timings: out.timings } }));
+    if (early && out.report) {
+      this.last.crop = out.crop;
+      this.renderCrop();
+    } else {
+      show(out);
     }
+    // Busy until the crop is in too: the tests, and a host page watching the attribute, see one state.
+    this.els.root.removeAttribute("aria-busy");
     return out.report;
   }
 
@@ -301,6 +321,7 @@ export class IdPhotoCheck extends HTMLElement {
   // ---- Accepting ----
 
   async accept() {
+    await this.settled; // The verdict shows before the crop is made: the accepted photo carries both.
     const last = this.last;
     if (!last || !last.report) return;
     let image = last.source;
@@ -361,13 +382,19 @@ export class IdPhotoCheck extends HTMLElement {
     const stop = lang === "en" ? ". " : "。";
     e.status.textContent = last.accepted ? t(lang, "accepted") : `${e.verdict.textContent}${stop}${e.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;
     drawReport(e.photo, r, last.bitmap, lang);
-    e.cropFigure.hidden = !last.crop;
-    if (last.crop) {
-      e.crop.width = last.crop.width;
-      e.crop.height = last.crop.height;
-      e.crop.getContext("2d").drawImage(last.crop, 0, 0);
-      e.crop.setAttribute("aria-label", t(lang, "crop"));
-    }
+    this.renderCrop();
+  }
+
+  /** The straightened document, once it has come. */
+  renderCrop() {
+    const { cropFigure, crop } = this.els;
+    const bitmap = this.last && this.last.crop;
+    cropFigure.hidden = !bitmap;
+    if (!bitmap) return;
+    crop.width = bitmap.width;
+    crop.height = bitmap.height;
+    crop.getContext("2d").drawImage(bitmap, 0, 0);
+    crop.setAttribute("aria-label", t(this.language, "crop"));
   }
 }
 

@@ -34,7 +34,7 @@ export type PhotoInput = Blob | ImageData | ImageBitmap | HTMLCanvasElement | Of
 export declare function checkPhoto(input: PhotoInput, options?: CheckOptions): Promise<Report>;
 
 /** As checkPhoto, with the decoded photo and the straightened document when asked for. */
-export declare function checkDetailed(input: PhotoInput, options?: CheckOptions & { display?: boolean; crop?: boolean; cropWidth?: number }): Promise<{ report: Report; bitmap?: ImageBitmap; crop?: ImageBitmap; timings: { decode: number; check: number; total: number } }>;
+export declare function checkDetailed(input: PhotoInput, options?: CheckOptions & { display?: boolean; crop?: boolean; cropWidth?: number; onReport?: (first: { report: Report; bitmap?: ImageBitmap; timings: { decode: number; check: number; total: number } }) => void }): Promise<{ report: Report; bitmap?: ImageBitmap; crop?: ImageBitmap | null; timings: { decode: number; check: number; total: number } }>;
 
 /** The rear camera at a high resolution; rejects with a PhotoCheckError (camera_denied, camera_absent, camera_unavailable, camera_error). */
 export declare function openCamera(): Promise<MediaStream>;

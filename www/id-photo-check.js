@@ -31,26 +31,33 @@ export class Checker {
       this.worker.addEventListener("message", (e) => {
         const d = e.data;
         if ("ready" in d) return resolve(d.ready);
-        const done = this.pending.get(d.id);
-        if (done) {
-          this.pending.delete(d.id);
-          done(d);
+        const pending = this.pending.get(d.id);
+        if (!pending) return;
+        if (d.early) {
+          // The verdict ahead of the crop: shown now, and part of the whole reply that follows.
+          pending.first = d;
+          pending.early?.(d);
+          return;
         }
+        this.pending.delete(d.id);
+        const { early: _, ...first } = pending.first || {};
+        pending.resolve({ ...first, ...d });
       });
       // The worker script failed to load or threw: nothing will answer, so fail everything now.
       this.worker.addEventListener("error", (e) => {
         resolve(false);
-        for (const done of this.pending.values()) done({ error: { code: "internal", detail: e.message } });
+        for (const { resolve } of this.pending.values()) resolve({ error: { code: "internal", detail: e.message } });
         this.pending.clear();
       });
     });
   }
 
-  /** Sends `source` to the worker (see worker.js for the protocol) and resolves with its reply. */
-  run(source, options = {}, transfer = []) {
+  /** Sends `source` to the worker (see worker.js for the protocol) and resolves with its whole reply;
+   * `early`, if given, gets the verdict first when a crop was asked for. */
+  run(source, options = {}, transfer = [], early = null) {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      this.pending.set(id, { resolve, early });
       this.worker.postMessage({ id, source, options }, transfer);
     });
   }
@@ -93,12 +100,13 @@ export async function checkPhoto(input, options = {}) {
   return out.report;
 }
 
-/** As checkPhoto, with the worker's whole reply: `{ report, bitmap?, crop?, timings }`. */
+/** As checkPhoto, with the worker's whole reply: `{ report, bitmap?, crop?, timings }`. With `crop`,
+ * `onReport` gets `{ report, bitmap?, timings }` as soon as the verdict is known, before the crop is made. */
 export async function checkDetailed(input, options = {}) {
   const c = checker();
   const { source, transfer } = await toSource(input);
   if (!(await c.ready)) throw new PhotoCheckError("internal", "the checker did not load");
-  const out = await c.run(source, { document: options.document || "any", display: !!options.display, crop: !!options.crop, cropWidth: options.cropWidth }, transfer);
+  const out = await c.run(source, { document: options.document || "any", display: !!options.display, crop: !!options.crop, cropWidth: options.cropWidth }, transfer, options.onReport);
   if (out.error) throw new PhotoCheckError(out.error.code, out.error.detail);
   return out;
 }

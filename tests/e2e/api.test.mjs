@@ -57,3 +57,33 @@ test("checkPhoto: every kind of input gives the same report; bad input a bilingu
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await context.close();
 });
+
+test("checkDetailed with a crop: the verdict comes first, then the whole reply with the crop", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  const b64 = fs.readFileSync(path.join(FIXTURES, "sharp.png")).toString("base64");
+  const out = await page.evaluate(async (b64) => {
+    const { checkDetailed } = await import("/id-photo-check.js");
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: "image/png" });
+    const order = [];
+    const whole = await checkDetailed(blob, {
+      crop: true,
+      display: true,
+      onReport: (first) => order.push({ step: "report", verdict: first.report.verdict, crop: "crop" in first, bitmap: first.bitmap.width }),
+    });
+    order.push({ step: "whole", verdict: whole.report.verdict, crop: [whole.crop.width, whole.crop.height], bitmap: whole.bitmap.width });
+    // Without a crop there is one reply and no early call.
+    let calls = 0;
+    await checkDetailed(blob, { onReport: () => calls++ });
+    return { order, calls };
+  }, b64);
+  assert.equal(out.order.length, 2, JSON.stringify(out.order));
+  const [first, whole] = out.order;
+  assert.deepEqual([first.step, first.verdict, first.crop], ["report", "ok", false]);
+  assert.equal(whole.step, "whole");
+  assert.equal(whole.verdict, "ok");
+  assert.equal(whole.bitmap, first.bitmap);
+  assert.ok(Math.abs(whole.crop[0] / whole.crop[1] - 85.6 / 53.98) < 0.03, JSON.stringify(whole.crop));
+  assert.equal(out.calls, 0);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
