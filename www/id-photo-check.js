@@ -21,10 +21,13 @@ export class PhotoCheckError extends Error {
   }
 }
 
-/** The worker and its pending requests; one per page, started on first use. */
+/** The worker and its pending requests; one per page, started on first use (or by the page's boot.js,
+ * which starts it before the modules have loaded: it is adopted here). */
 export class Checker {
   constructor() {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const boot = globalThis.idPhotoCheckBoot;
+    globalThis.idPhotoCheckBoot = null;
+    this.worker = boot ? boot.worker : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.nextId = 1;
     this.pending = new Map();
     this.ready = new Promise((resolve) => {
@@ -43,6 +46,13 @@ export class Checker {
         const { early: _, ...first } = pending.first || {};
         pending.resolve({ ...first, ...d });
       });
+      if (boot) {
+        // What the worker said before it was adopted: only whether it is ready, or that it failed.
+        boot.worker.removeEventListener("message", boot.onMessage);
+        boot.worker.removeEventListener("error", boot.onError);
+        for (const d of boot.messages) if ("ready" in d) resolve(d.ready);
+        if (boot.failed) resolve(false);
+      }
       // The worker script failed to load or threw: nothing will answer, so fail everything now.
       this.worker.addEventListener("error", (e) => {
         resolve(false);

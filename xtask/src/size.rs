@@ -40,6 +40,7 @@ pub fn enforce(plain: &Path, simd: &Path, unbound: &Path) -> Result<(), String> 
     for f in [
         "pkg/id_photo_check.js",
         "index.html",
+        "boot.js",
         "app.js",
         "element.js",
         "element.css",
