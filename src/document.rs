@@ -538,7 +538,8 @@ impl Profile {
         (self.ok[hi] - self.ok[lo], self.inside[hi] - self.inside[lo])
     }
 
-    /// Unseen samples between two points on the line: no edge, and nothing around that could show one.
+    /// Unseen samples between two points on the line: blown out, with nothing around that could show
+    /// an edge (see [`quiet`]).
     fn unseen(&self, a: [f32; 2], b: [f32; 2]) -> f32 {
         let (lo, hi) = self.range(a, b);
         self.unseen[hi] - self.unseen[lo]
@@ -559,6 +560,7 @@ const MAX_UNSEEN: f32 = 0.25;
 /// there are unseen rather than missing (synthetic-dev: passports at +3 EV on a blue desk, a side 42-45%
 /// supported, half of it unseen). Only clipped light counts: a white desk is not blank enough, a
 /// document's side running on across it would be taken for one that cannot be seen.
+///
 /// `None` when nothing is blown out, as in most photos: nothing to look for then.
 fn quiet(g: &Grad) -> Option<Vec<bool>> {
     if !g.luma.iter().any(|&l| l >= CLIPPED) {

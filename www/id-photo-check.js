@@ -56,7 +56,7 @@ export class Checker {
       // The worker script failed to load or threw: nothing will answer, so fail everything now.
       this.worker.addEventListener("error", (e) => {
         resolve(false);
-        for (const { resolve } of this.pending.values()) resolve({ error: { code: "internal", detail: e.message } });
+        for (const p of this.pending.values()) p.resolve({ error: { code: "internal", detail: e.message } });
         this.pending.clear();
       });
     });
