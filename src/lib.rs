@@ -14,7 +14,7 @@
 //! - [`error`]: input that cannot be analysed, with messages in English and Simplified Chinese.
 //! - [`synth`]: renders document photos with known defects, for tests and benchmarks.
 //! - `decode` (native only): files to pixels with the `image` crate, with limits and EXIF orientation.
-//! - [`wasm`] (wasm32 only): the one binding file for JavaScript.
+//! - `wasm` (wasm32 only): the one binding file for JavaScript.
 //!
 //! # Invariants
 //! - Analysis does no I/O and never panics on any width and height that [`RgbaView::new`] accepts.
