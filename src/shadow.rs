@@ -46,11 +46,17 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
             {
                 continue;
             }
-            // Every other row of the cell: the paper's level is as clear in half its pixels, and the
-            // selection below was most of this check's time.
+            // Every other pixel of every other row, 64 of the cell's 256: the paper's level is as clear
+            // in a quarter of them (synthetic-dev's shadow measures move by 0.0008 at the median, 0.018
+            // at most, no verdict), and the selection below was most of this check's time (11% of a
+            // 720p check with every other row, natively).
             buf.clear();
             for y in (y0..y0 + CELL).step_by(2) {
-                buf.extend_from_slice(&frame.luma[y * frame.w + x0..y * frame.w + x0 + CELL]);
+                buf.extend(
+                    frame.luma[y * frame.w + x0..y * frame.w + x0 + CELL]
+                        .iter()
+                        .step_by(2),
+                );
             }
             let k = buf.len() * 9 / 10;
             level[cy * cw + cx] = *buf.select_nth_unstable_by(k, f32::total_cmp).1;
