@@ -26,20 +26,30 @@ try {
   });
   await maker.close();
 
-  // Cold start in a fresh context (empty cache): every byte the page fetches, and in the page's own
-  // clock the time from navigation to the checker being ready, then from the photo handed over to its
-  // verdict on screen.
-  const context = await browser.newContext();
-  const p = await context.newPage();
-  const sizes = [];
-  p.on("requestfinished", (r) => sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
-  await p.goto(`${BASE_URL}/`);
-  await p.waitForSelector("id-photo-check[data-ready='1']");
-  await p.setInputFiles("#file", { name: "frame.png", mimeType: "image/png", buffer: Buffer.from(png) });
-  await p.waitForFunction(() => document.getElementById("checker").timing, null, { polling: 50 });
-  const t = await p.evaluate(() => ({ ready: document.getElementById("checker").readyAt, ...document.getElementById("checker").timing, ...document.querySelector("id-photo-check").shadowRoot.getElementById("result").dataset }));
-  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-  result.cold = { requests: sizes.length, bytes, ready_ms: t.ready, verdict_ms: t.shown - t.started, first_verdict_ms: t.ready + (t.shown - t.started), worker: { decode: Number(t.msDecode), check: Number(t.msCheck), via: t.via } };
+  // Cold start in fresh contexts (empty cache), several times: one load's figures vary by tens of
+  // milliseconds on a shared machine. For each, every byte the page fetches and, in the page's own
+  // clock, the time from navigation to the checker being ready, then from the photo handed over to its
+  // verdict on screen; the load with the median total is reported, with the range of totals.
+  const COLD_RUNS = 7;
+  const loads = [];
+  let context = null;
+  let p = null;
+  for (let i = 0; i < COLD_RUNS; i++) {
+    await context?.close();
+    context = await browser.newContext();
+    p = await context.newPage();
+    const sizes = [];
+    p.on("requestfinished", (r) => sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+    await p.goto(`${BASE_URL}/`);
+    await p.waitForSelector("id-photo-check[data-ready='1']");
+    await p.setInputFiles("#file", { name: "frame.png", mimeType: "image/png", buffer: Buffer.from(png) });
+    await p.waitForFunction(() => document.getElementById("checker").timing, null, { polling: 50 });
+    const t = await p.evaluate(() => ({ ready: document.getElementById("checker").readyAt, ...document.getElementById("checker").timing, ...document.querySelector("id-photo-check").shadowRoot.getElementById("result").dataset }));
+    const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+    loads.push({ requests: sizes.length, bytes, ready_ms: t.ready, verdict_ms: t.shown - t.started, first_verdict_ms: t.ready + (t.shown - t.started), worker: { decode: Number(t.msDecode), check: Number(t.msCheck), via: t.via } });
+  }
+  const totals = loads.map((l) => l.first_verdict_ms).sort((a, b) => a - b);
+  result.cold = { ...loads.find((l) => l.first_verdict_ms === totals[COLD_RUNS >> 1]), loads: COLD_RUNS, first_verdict_range_ms: [totals[0], totals[COLD_RUNS - 1]] };
 
   // A 12-megapixel JPEG: from the file handed over to the verdict shown, and the worker's own split.
   const jpeg = new URL("../../www/pkg/bench/photo-4000x3000.jpg", import.meta.url).pathname;
