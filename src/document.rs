@@ -241,7 +241,10 @@ fn ridges(g: &Grad) -> Vec<usize> {
     }
     let p95 = bin as f32 / PER;
     let floor = (0.25 * p95).max(3.0);
-    let mut out = Vec::new();
+    // Each candidate is written and kept when it is a ridge: whether it is depends on the texture and
+    // is no branch the processor can predict (as for the Hough votes' bins, below).
+    let mut out = vec![0usize; w * h];
+    let mut n = 0;
     for y in 2..h.saturating_sub(2) {
         for x in 2..w.saturating_sub(2) {
             let i = y * w + x;
@@ -263,11 +266,11 @@ fn ridges(g: &Grad) -> Vec<usize> {
                 g.mag[(i as isize + d) as usize],
                 g.mag[(i as isize - d) as usize],
             );
-            if m >= a && m > b {
-                out.push(i);
-            }
+            out[n] = i;
+            n += usize::from(m >= a && m > b);
         }
     }
+    out.truncate(n);
     out
 }
 
@@ -304,7 +307,10 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
     // Rho-major: a pixel's votes at neighbouring angles land in neighbouring bins. The bins voted
     // for are listed as they are first hit, so that finding the peaks looks at those alone.
     let mut acc = vec![0f32; THETA_BINS * nr];
-    let mut voted = Vec::with_capacity(pts.len() * 4);
+    // Written at every vote and kept where the bin was empty: no branch that the bins' emptiness,
+    // unpredictable, would decide (a 720p check 4.86 -> 4.47 ms natively, the same lines).
+    let mut voted = vec![0u32; pts.len() * 7 + 1];
+    let mut n_voted = 0;
     let (cos, sin): (Vec<f32>, Vec<f32>) = (0..THETA_BINS)
         .map(|t| (t as f32 * std::f32::consts::PI / THETA_BINS as f32).sin_cos())
         .map(|(s, c)| (c, s))
@@ -320,26 +326,29 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
             // |rho| <= diag: non-negative once shifted, so truncation rounds.
             let r = (x * cos[t] + y * sin[t] + diag as f32 + 0.5) as usize;
             let k = r * THETA_BINS + t;
-            if acc[k] == 0.0 {
-                voted.push(k);
-            }
+            voted[n_voted] = k as u32;
+            n_voted += usize::from(acc[k] == 0.0);
             acc[k] += wgt;
         }
     }
+    voted.truncate(n_voted);
     // Peaks with non-maximum suppression. Only the strongest bins can be peaks: a histogram of the
     // votes gives the least vote among the strongest CANDIDATES, and only bins at or above it are
     // sorted (a selection over every bin cost more than the voting).
     let mut lines: Vec<Line> = Vec::new();
     const CANDIDATES: usize = 4000;
     const BUCKETS: usize = 1024;
-    let top = voted.iter().map(|&k| acc[k]).fold(0f32, crate::frame::max);
+    let top = voted
+        .iter()
+        .map(|&k| acc[k as usize])
+        .fold(0f32, crate::frame::max);
     if top <= 0.0 {
         return lines;
     }
     let per = (BUCKETS - 1) as f32 / top;
     let mut hist = [0u32; BUCKETS];
     for &k in &voted {
-        hist[(acc[k] * per) as usize] += 1;
+        hist[(acc[k as usize] * per) as usize] += 1;
     }
     let mut cut = BUCKETS - 1;
     let mut taken = 0;
@@ -352,7 +361,7 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
     order.extend(
         voted
             .iter()
-            .map(|&k| (acc[k], k))
+            .map(|&k| (acc[k as usize], k as usize))
             .filter(|&(v, _)| v >= least),
     );
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
