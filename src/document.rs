@@ -529,8 +529,9 @@ impl Profile {
         }
     }
 
-    /// The sample range between two points on the line.
-    fn range(&self, a: [f32; 2], b: [f32; 2]) -> (usize, usize) {
+    /// `(supported, in-frame, unseen)` samples between two points on the line; unseen ones are blown
+    /// out, with nothing around that could show an edge (see [`quiet`]).
+    fn segment(&self, a: [f32; 2], b: [f32; 2]) -> (f32, f32, f32) {
         let last = self.inside.len() - 1;
         let idx = |p: [f32; 2]| {
             // Rounded to the nearest sample (a negative position saturates to the first); not
@@ -538,20 +539,12 @@ impl Profile {
             ((p[0] * self.dir[0] + p[1] * self.dir[1] - self.t0 + 0.5) as usize).min(last)
         };
         let (i, j) = (idx(a), idx(b));
-        (i.min(j), i.max(j))
-    }
-
-    /// `(supported samples, in-frame samples)` between two points on the line.
-    fn segment(&self, a: [f32; 2], b: [f32; 2]) -> (f32, f32) {
-        let (lo, hi) = self.range(a, b);
-        (self.ok[hi] - self.ok[lo], self.inside[hi] - self.inside[lo])
-    }
-
-    /// Unseen samples between two points on the line: blown out, with nothing around that could show
-    /// an edge (see [`quiet`]).
-    fn unseen(&self, a: [f32; 2], b: [f32; 2]) -> f32 {
-        let (lo, hi) = self.range(a, b);
-        self.unseen[hi] - self.unseen[lo]
+        let (lo, hi) = (i.min(j), i.max(j));
+        (
+            self.ok[hi] - self.ok[lo],
+            self.inside[hi] - self.inside[lo],
+            self.unseen[hi] - self.unseen[lo],
+        )
     }
 }
 
@@ -1137,11 +1130,10 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
             let mut side_fail = false;
             for k in 0..4 {
                 let (from, to) = (cyc[k], cyc[(k + 1) % 4]);
-                let (o, m) = profiles[side[k]].segment(from, to);
+                let (o, m, u) = profiles[side[k]].segment(from, to);
                 support[k] = (o, m);
                 if !lines[side[k]].border {
                     // Along what could be seen of it, a side must run along an edge.
-                    let u = profiles[side[k]].unseen(from, to);
                     if m > 8.0 && o / (m - u).max(1.0) < MIN_SIDE_SUPPORT {
                         side_fail = true;
                         break;
@@ -1157,9 +1149,10 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 let lerp = |p: [f32; 2], q: [f32; 2]| {
                     [p[0] + 0.2 * (q[0] - p[0]), p[1] + 0.2 * (q[1] - p[1])]
                 };
-                let (o1, m1) =
+                let (o1, m1, _) =
                     profiles[side[(k + 3) % 4]].segment(lerp(from, cyc[(k + 3) % 4]), from);
-                let (o2, m2) = profiles[side[(k + 1) % 4]].segment(to, lerp(to, cyc[(k + 2) % 4]));
+                let (o2, m2, _) =
+                    profiles[side[(k + 1) % 4]].segment(to, lerp(to, cyc[(k + 2) % 4]));
                 if m1 < 3.0 || m2 < 3.0 || o1 / m1 < 0.6 || o2 / m2 < 0.6 {
                     side_fail = true;
                     break;
