@@ -33,6 +33,9 @@ pub struct Scene {
     /// A thin dark frame printed inside the edge at this share of the card's width (0: none), as on
     /// passport pages: a strong straight line a few percent inside the page's own, fainter edge.
     pub frame: f32,
+    /// A dark rule printed across the whole page at this height (0-1 down the card; 0: none), as the
+    /// line under a passport's machine-readable zone: a strong straight line inside the page's edge.
+    pub rule: f32,
     /// Share of glyph cells that carry print (0-1): dense text fields near 0.9, sparse cards near 0.4.
     pub print: f32,
     /// Seed for the print layout and the noise.
@@ -72,6 +75,7 @@ impl Scene {
             shadow: None,
             print: 0.88,
             frame: 0.0,
+            rule: 0.0,
             seed: 7,
         }
     }
@@ -132,6 +136,9 @@ fn card_at(u: f32, v: f32, scene: &Scene) -> [f32; 3] {
         if (scene.frame..scene.frame + 0.004).contains(&d) {
             return ink;
         }
+    }
+    if scene.rule > 0.0 && (scene.rule..scene.rule + 0.006).contains(&v) {
+        return ink;
     }
     // Portrait block with a face-like lighter oval.
     if (0.05..0.30).contains(&u) && (0.22..0.78).contains(&v) {
