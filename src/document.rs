@@ -1265,19 +1265,9 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
             // that runs along an edge counts against the outline: beyond a little for one inside the
             // photo (a page's edge may run on by chance into the desk's print), all of it and twice as
             // much for one through the border, which claims a cut-off document.
-            let (mut past, mut past_n) = (0.0f32, 0.0f32);
-            for k in 0..4 {
-                if lines[side[k]].border {
-                    continue;
-                }
-                let (from, to) = (cyc[k], cyc[(k + 1) % 4]);
-                let (dx, dy) = (RUN_PAST * (to[0] - from[0]), RUN_PAST * (to[1] - from[1]));
-                let (o1, m1, _) = profiles[side[k]].segment([from[0] - dx, from[1] - dy], from);
-                let (o2, m2, _) = profiles[side[k]].segment(to, [to[0] + dx, to[1] + dy]);
-                past += o1 + o2;
-                past_n += m1 + m2;
-            }
-            let past = if past_n > 0.0 { past / past_n } else { 0.0 };
+            let past = run_on(&cyc, |k| {
+                (!lines[side[k]].border).then(|| &profiles[side[k]])
+            });
             let penalty = if has_border {
                 2.0 * PAST_PENALTY * past
             } else {
@@ -1289,14 +1279,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                     continue;
                 }
                 // Each side's support, in the order of the ordered corners' sides.
-                let ordered = |i: usize| {
-                    let k = cyc.iter().position(|p| *p == q[i]).unwrap_or(0);
-                    if cyc[(k + 1) % 4] == q[(i + 1) % 4] {
-                        k
-                    } else {
-                        (k + 3) % 4
-                    }
-                };
+                let ordered = |i: usize| side_between(&cyc, q[i], q[(i + 1) % 4]);
                 best = Some(Outline {
                     score,
                     corners: photo_q,
@@ -1535,6 +1518,38 @@ fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize)
         .collect()
 }
 
+/// The share of the lines of the outline `q` (cyclic corners, side `k` from corner `k` on the line
+/// `profile(k)`, none for the photo's border) that runs along an edge just past its corners, for
+/// [`RUN_PAST`] of each side's length.
+fn run_on<'a>(q: &[[f32; 2]; 4], profile: impl Fn(usize) -> Option<&'a Profile>) -> f32 {
+    let (mut past, mut n) = (0.0, 0.0);
+    for k in 0..4 {
+        let Some(p) = profile(k) else { continue };
+        let (from, to) = (q[k], q[(k + 1) % 4]);
+        let (dx, dy) = (RUN_PAST * (to[0] - from[0]), RUN_PAST * (to[1] - from[1]));
+        let (o1, m1, _) = p.segment([from[0] - dx, from[1] - dy], from);
+        let (o2, m2, _) = p.segment(to, [to[0] + dx, to[1] + dy]);
+        past += o1 + o2;
+        n += m1 + m2;
+    }
+    if n > 0.0 {
+        past / n
+    } else {
+        0.0
+    }
+}
+
+/// Which side of the cyclic corners `cyc` (side `k` from corner `k` to the next) runs between the
+/// corners `a` and `b`, two of them next to each other.
+fn side_between(cyc: &[[f32; 2]; 4], a: [f32; 2], b: [f32; 2]) -> usize {
+    let k = cyc.iter().position(|p| *p == a).unwrap_or(0);
+    if cyc[(k + 1) % 4] == b {
+        k
+    } else {
+        (k + 3) % 4
+    }
+}
+
 /// An outline of three sides along edges and a fourth, `missing`, on none (see [`fourth_side`]).
 struct Three {
     /// Corners in cyclic order, side `k` from corner `k` to the next on line `side[k]`.
@@ -1642,35 +1657,21 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
         // A document, lighter than what lies around it, whose lines end at its corners: an outline
         // of a part of the page (the portrait's edges completed by the page's own) has sides that
         // run on past them (see PAST_PENALTY).
-        let (mut past, mut past_n) = (0.0f32, 0.0f32);
-        for j in 0..4 {
-            let (from, to) = (q[j], q[(j + 1) % 4]);
-            let (dx, dy) = (RUN_PAST * (to[0] - from[0]), RUN_PAST * (to[1] - from[1]));
-            let p = if j == k {
+        let past = run_on(&q, |j| {
+            Some(if j == k {
                 &profile
             } else {
                 &s.profiles[t.side[j]]
-            };
-            let (o1, m1, _) = p.segment([from[0] - dx, from[1] - dy], from);
-            let (o2, m2, _) = p.segment(to, [to[0] + dx, to[1] + dy]);
-            past += o1 + o2;
-            past_n += m1 + m2;
-        }
-        if past > COMPLETED_PAST * past_n || !lighter_than_surroundings(s.g, &ordered) {
+            })
+        });
+        if past > COMPLETED_PAST || !lighter_than_surroundings(s.g, &ordered) {
             continue;
         }
         let score = ok * conf * conf * 1.05;
         if best.as_ref().is_some_and(|b| b.score >= score) {
             continue;
         }
-        let index = |i: usize| {
-            let j = q.iter().position(|p| *p == ordered[i]).unwrap_or(0);
-            if q[(j + 1) % 4] == ordered[(i + 1) % 4] {
-                j
-            } else {
-                (j + 3) % 4
-            }
-        };
+        let index = |i: usize| side_between(&q, ordered[i], ordered[(i + 1) % 4]);
         best = Some(Outline {
             score,
             corners: photo_q,
