@@ -482,10 +482,28 @@ struct Profile {
 
 impl Profile {
     fn new(g: &Grad, quiet: Option<&[bool]>, l: &Line, diag: f32) -> Self {
+        Self::over(g, quiet, l, -diag, (2.0 * diag) as usize + 1)
+    }
+
+    /// The support between the points `a` and `b` on the line `l`: samples there alone, where the
+    /// whole line's are not needed.
+    fn between(
+        g: &Grad,
+        quiet: Option<&[bool]>,
+        l: &Line,
+        a: [f32; 2],
+        b: [f32; 2],
+    ) -> (f32, f32, f32) {
+        let t = |p: [f32; 2]| -p[0] * l.sin + p[1] * l.cos;
+        let (ta, tb) = (t(a), t(b));
+        let from = ta.min(tb).floor() - 1.0;
+        Self::over(g, quiet, l, from, (ta.max(tb) - from) as usize + 3).segment(a, b)
+    }
+
+    /// Samples every pixel along `l` from the line parameter `t0` on, `count` of them.
+    fn over(g: &Grad, quiet: Option<&[bool]>, l: &Line, t0: f32, count: usize) -> Self {
         let (c, s) = (l.cos, l.sin);
         let dir = [-s, c];
-        let t0 = -diag;
-        let count = (2.0 * diag) as usize + 1;
         let (mut inside, mut ok) = (Vec::with_capacity(count + 1), Vec::with_capacity(count + 1));
         let mut unseen = Vec::with_capacity(count + 1);
         let (mut si, mut so, mut su) = (0.0f32, 0.0f32, 0.0f32);
@@ -1319,15 +1337,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     }
     let mut best = best?;
     if !best.border.iter().any(|&b| b) {
-        out_to_edges(
-            &g,
-            quiet.as_deref(),
-            &mut best,
-            diag,
-            focal,
-            centre,
-            cfg.expect,
-        );
+        out_to_edges(&g, quiet.as_deref(), &mut best, focal, centre, cfg.expect);
     }
     let Outline {
         corners: q,
@@ -1697,7 +1707,6 @@ fn out_to_edges(
     g: &Grad,
     quiet: Option<&[bool]>,
     best: &mut Outline,
-    diag: f32,
     focal: f32,
     centre: [f32; 2],
     expect: Option<Kind>,
@@ -1742,9 +1751,9 @@ fn out_to_edges(
             if out0.max(out1) < 3.0 || out0.min(out1) < -1.0 || out0.max(out1) > reach + 2.0 {
                 continue;
             }
-            let (o, m, u) = Profile::new(g, quiet, &d, diag).segment(c0, c1);
-            let (o1, m1, _) = Profile::new(g, quiet, &l1, diag).segment(a, c0);
-            let (o2, m2, _) = Profile::new(g, quiet, &l2, diag).segment(b, c1);
+            let (o, m, u) = Profile::between(g, quiet, &d, c0, c1);
+            let (o1, m1, _) = Profile::between(g, quiet, &l1, a, c0);
+            let (o2, m2, _) = Profile::between(g, quiet, &l2, b, c1);
             if m < 0.5 * distance(a, b) || o / (m - u).max(1.0) < OUT_SUPPORT {
                 continue;
             }
@@ -1966,13 +1975,13 @@ mod tests {
         let on_rule = [c[0], c[1], lerp(c[1], c[2], 0.848), lerp(c[0], c[3], 0.848)];
         let (focal, centre) = (1.2 * 960.0, [480.0, 360.0]);
         let mut moved = outline(on_rule);
-        out_to_edges(&g, None, &mut moved, diag, focal, centre, None);
+        out_to_edges(&g, None, &mut moved, focal, centre, None);
         let e = max_error(&moved.corners, &scene.corners);
         assert!(e < 4.0, "{e}: {:?} vs {:?}", moved.corners, scene.corners);
         // The page's own outline stays: past its edges the bricks' joints, along which its sides do
         // not run on.
         let mut stays = outline(c);
-        out_to_edges(&g, None, &mut stays, diag, focal, centre, None);
+        out_to_edges(&g, None, &mut stays, focal, centre, None);
         assert_eq!(stays.hough, c);
     }
 
