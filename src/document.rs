@@ -1456,10 +1456,17 @@ fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize)
     let nt = (2.0 * tol / STEP) as usize + 1;
     let thetas: Vec<f32> = (0..nt).map(|k| theta0 - tol + k as f32 * STEP).collect();
     let trig: Vec<(f32, f32)> = thetas.iter().map(|t| (t.cos(), t.sin())).collect();
+    // A region of no area (or not a number) would leave `Roi::quad` its fallback, the middle of
+    // the frame.
+    if area(&region).is_nan() || area(&region) < 1.0 {
+        return Vec::new();
+    }
+    // The distances the region's pixels can have: within its corners', and within the frame's.
+    let reach = ((g.w * g.w + g.h * g.h) as f32).sqrt();
     let rhos = region.map(|p| p[0] * theta0.cos() + p[1] * theta0.sin());
-    let rmin = rhos.iter().copied().fold(f32::INFINITY, f32::min) - 8.0;
-    let rmax = rhos.iter().copied().fold(f32::NEG_INFINITY, f32::max) + 8.0;
-    let nr = (rmax - rmin) as usize + 1;
+    let rmin = (rhos.iter().copied().fold(f32::INFINITY, f32::min) - 8.0).max(-reach);
+    let rmax = (rhos.iter().copied().fold(f32::NEG_INFINITY, f32::max) + 8.0).min(reach);
+    let nr = (rmax - rmin).max(0.0) as usize + 1;
     let mut acc = vec![0u16; nt * nr];
     let roi = Roi::quad(g.w, g.h, region);
     for (y, x0, x1) in roi.rows() {
