@@ -1967,7 +1967,6 @@ mod tests {
         };
         let f = Frame::new(&RgbaView::new(&render(&scene), 960, 720).expect("valid"));
         let g = gradient(&f);
-        let diag = ((g.w * g.w + g.h * g.h) as f32).sqrt().ceil();
         let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
         let lerp =
             |a: [f32; 2], b: [f32; 2], t: f32| [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
