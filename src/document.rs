@@ -1205,33 +1205,16 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 // Three sides along edges and a fourth on no edge: the document's fourth side may be
                 // too faint to be among the lines. The best few such outlines are searched again
                 // for it if nothing better is found.
-                // Outlines with the same three sides are one (the line on the fourth does not
-                // matter): the best kept.
-                let has = |t: &Three, l: usize| (0..4).any(|j| j != t.missing && t.side[j] == l);
-                let same =
-                    |a: &Three, b: &Three| (0..4).all(|j| j == a.missing || has(b, a.side[j]));
-                let t = Three {
-                    cyc,
-                    side,
-                    missing: k,
-                    ok,
-                };
-                if ok / n >= THREE_SIDES {
-                    match threes.iter().position(|u| same(u, &t)) {
-                        Some(i) if threes[i].ok >= ok => {}
-                        Some(i) => threes[i] = t,
-                        None if threes.len() < MAX_THREES => threes.push(t),
-                        None => {
-                            // In place of the weakest, if stronger.
-                            let weakest = (0..threes.len())
-                                .min_by(|&a, &b| threes[a].ok.total_cmp(&threes[b].ok))
-                                .unwrap_or(0);
-                            if threes[weakest].ok < ok {
-                                threes[weakest] = t;
-                            }
-                        }
-                    }
-                }
+                remember(
+                    &mut threes,
+                    Three {
+                        cyc,
+                        side,
+                        missing: k,
+                        ok,
+                    },
+                    n,
+                );
                 continue;
             }
             // What could not be seen does not count against the outline, up to a quarter of it; an
@@ -1586,6 +1569,31 @@ const MAX_THREES: usize = 8;
 /// Located on synthetic-dev: 206 at 0.2, 207 at 0.23 and 0.25, 207 and a wrong outline (a passport's
 /// portrait completed by the page's top edge, 0.27) at 0.3.
 const COMPLETED_PAST: f32 = 0.25;
+
+/// Keeps `t`, whose three sides run along edges for `t.ok` of their `n` samples (at least
+/// [`THREE_SIDES`] of them), among the best [`MAX_THREES`] outlines of three sides: outlines with the same
+/// three sides are one (the line on the fourth does not matter), the best kept.
+fn remember(threes: &mut Vec<Three>, t: Three, n: f32) {
+    if t.ok < THREE_SIDES * n {
+        return;
+    }
+    let has = |t: &Three, l: usize| (0..4).any(|j| j != t.missing && t.side[j] == l);
+    let same = |a: &Three, b: &Three| (0..4).all(|j| j == a.missing || has(b, a.side[j]));
+    match threes.iter().position(|u| same(u, &t)) {
+        Some(i) if threes[i].ok >= t.ok => {}
+        Some(i) => threes[i] = t,
+        None if threes.len() < MAX_THREES => threes.push(t),
+        None => {
+            // In place of the weakest, if stronger.
+            let weakest = (0..threes.len())
+                .min_by(|&a, &b| threes[a].ok.total_cmp(&threes[b].ok))
+                .unwrap_or(0);
+            if threes[weakest].ok < t.ok {
+                threes[weakest] = t;
+            }
+        }
+    }
+}
 
 /// What [`fourth_side`] needs of the search.
 struct Search<'a> {
