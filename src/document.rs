@@ -482,12 +482,12 @@ struct Profile {
 
 impl Profile {
     fn new(g: &Grad, quiet: Option<&[bool]>, l: &Line, diag: f32) -> Self {
-        Self::over(g, quiet, l, -diag, (2.0 * diag) as usize + 1)
+        Self::over::<1>(g, quiet, l, -diag, (2.0 * diag) as usize + 1)
     }
 
     /// The support between the points `a` and `b` on the line `l`: samples there alone, where the
-    /// whole line's are not needed.
-    fn between(
+    /// whole line's are not needed. An edge counts within `R` pixels of the line.
+    fn between<const R: i32>(
         g: &Grad,
         quiet: Option<&[bool]>,
         l: &Line,
@@ -497,11 +497,18 @@ impl Profile {
         let t = |p: [f32; 2]| -p[0] * l.sin + p[1] * l.cos;
         let (ta, tb) = (t(a), t(b));
         let from = ta.min(tb).floor() - 1.0;
-        Self::over(g, quiet, l, from, (ta.max(tb) - from) as usize + 3).segment(a, b)
+        Self::over::<R>(g, quiet, l, from, (ta.max(tb) - from) as usize + 3).segment(a, b)
     }
 
-    /// Samples every pixel along `l` from the line parameter `t0` on, `count` of them.
-    fn over(g: &Grad, quiet: Option<&[bool]>, l: &Line, t0: f32, count: usize) -> Self {
+    /// Samples every pixel along `l` from the line parameter `t0` on, `count` of them; an edge counts
+    /// within `R` pixels of the line.
+    fn over<const R: i32>(
+        g: &Grad,
+        quiet: Option<&[bool]>,
+        l: &Line,
+        t0: f32,
+        count: usize,
+    ) -> Self {
         let (c, s) = (l.cos, l.sin);
         let dir = [-s, c];
         let (mut inside, mut ok) = (Vec::with_capacity(count + 1), Vec::with_capacity(count + 1));
@@ -522,7 +529,8 @@ impl Profile {
                 }
             } else if x >= 1.0 && y >= 1.0 && x <= (g.w - 2) as f32 && y <= (g.h - 2) as f32 {
                 si += 1.0;
-                let hit = [-1.0f32, 0.0, 1.0].iter().any(|o| {
+                let hit = (-R..=R).any(|o| {
+                    let o = o as f32;
                     // Non-negative (x, y >= 1): truncation after adding a half rounds.
                     let (px, py) = ((x + o * c + 0.5) as usize, (y + o * s + 0.5) as usize);
                     if px >= g.w || py >= g.h {
@@ -1766,9 +1774,12 @@ fn out_to_edges(
             if out0.max(out1) < 3.0 || out0.min(out1) < -1.0 || out0.max(out1) > reach + 2.0 {
                 continue;
             }
-            let (o, m, u) = Profile::between(g, quiet, &d, c0, c1);
-            let (o1, m1, _) = Profile::between(g, quiet, &l1, a, c0);
-            let (o2, m2, _) = Profile::between(g, quiet, &l2, b, c1);
+            let (o, m, u) = Profile::between::<1>(g, quiet, &d, c0, c1);
+            // The sides beside it were fitted along their whole length, and a fraction of a degree
+            // puts their lines a pixel or two off their edges where they run on: an edge counts within
+            // two pixels there.
+            let (o1, m1, _) = Profile::between::<2>(g, quiet, &l1, a, c0);
+            let (o2, m2, _) = Profile::between::<2>(g, quiet, &l2, b, c1);
             if m < 0.5 * distance(a, b) || o / (m - u).max(1.0) < OUT_SUPPORT {
                 continue;
             }
