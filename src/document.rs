@@ -84,6 +84,31 @@ struct Outline {
     border: [bool; 4],
 }
 
+impl Outline {
+    /// The outline with corners `cyc` (Hough pixels, cyclic, side `k` from corner `k` to the next,
+    /// with its `support` and whether it is the photo's `border`), its corners ordered (see [`order`])
+    /// and its sides' figures with them.
+    fn from_cyclic(
+        score: f32,
+        confidence: f32,
+        cyc: [[f32; 2]; 4],
+        support: [(f32, f32); 4],
+        border: [bool; 4],
+        scale: f32,
+    ) -> Self {
+        let q = order(cyc);
+        let side = |i: usize| side_between(&cyc, q[i], q[(i + 1) % 4]);
+        Self {
+            score,
+            corners: q.map(|p| [p[0] * scale, p[1] * scale]),
+            hough: q,
+            confidence,
+            support: std::array::from_fn(|i| support[side(i)]),
+            border: std::array::from_fn(|i| border[side(i)]),
+        }
+    }
+}
+
 /// Two near-parallel lines that may be opposite sides of the document.
 struct Pair {
     a: usize,
@@ -444,6 +469,17 @@ fn order(p: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
 /// The distance between two points.
 pub fn distance(a: [f32; 2], b: [f32; 2]) -> f32 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// The unit vector from `from` towards `to` (any length for points that coincide).
+fn unit(from: [f32; 2], to: [f32; 2]) -> [f32; 2] {
+    let d = distance(from, to).max(1e-3);
+    [(to[0] - from[0]) / d, (to[1] - from[1]) / d]
+}
+
+/// The point `d` along the unit vector `u` from `p`.
+fn along(p: [f32; 2], u: [f32; 2], d: f32) -> [f32; 2] {
+    [p[0] + d * u[0], p[1] + d * u[1]]
 }
 
 fn convex(q: &[[f32; 2]; 4]) -> bool {
@@ -1287,16 +1323,10 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 if (has_border || !win.borders) && !lighter_than_surroundings(&g, &q) {
                     continue;
                 }
-                // Each side's support, in the order of the ordered corners' sides.
-                let ordered = |i: usize| side_between(&cyc, q[i], q[(i + 1) % 4]);
-                best = Some(Outline {
-                    score,
-                    corners: photo_q,
-                    hough: q,
-                    confidence: conf,
-                    support: std::array::from_fn(|i| support[ordered(i)]),
-                    border: std::array::from_fn(|i| lines[side[ordered(i)]].border),
-                });
+                let border = std::array::from_fn(|k| lines[side[k]].border);
+                best = Some(Outline::from_cyclic(
+                    score, conf, cyc, support, border, g.scale,
+                ));
             }
         }
     }
@@ -1444,14 +1474,15 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
 fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize) -> Vec<Line> {
     use std::f32::consts::{FRAC_PI_2, PI};
     const STEP: f32 = 0.5 * PI / 180.0;
+    // A region of no area (or not a number) would leave `Roi::quad` its fallback, the middle of
+    // the frame.
+    let size = area(&region);
+    if size.is_nan() || size < 1.0 {
+        return Vec::new();
+    }
     let nt = (2.0 * tol / STEP) as usize + 1;
     let thetas: Vec<f32> = (0..nt).map(|k| theta0 - tol + k as f32 * STEP).collect();
     let trig: Vec<(f32, f32)> = thetas.iter().map(|t| (t.cos(), t.sin())).collect();
-    // A region of no area (or not a number) would leave `Roi::quad` its fallback, the middle of
-    // the frame.
-    if area(&region).is_nan() || area(&region) < 1.0 {
-        return Vec::new();
-    }
     // The distances the region's pixels can have: within its corners', and within the frame's.
     let reach = ((g.w * g.w + g.h * g.h) as f32).sqrt();
     let rhos = region.map(|p| p[0] * theta0.cos() + p[1] * theta0.sin());
@@ -1626,18 +1657,13 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
     // there towards corners k + 1 and k.
     let (b0, a0) = (cyc[(k + 2) % 4], cyc[(k + 3) % 4]);
     let (l1, l2) = (&s.lines[t.side[(k + 3) % 4]], &s.lines[t.side[(k + 1) % 4]]);
-    let unit = |from: [f32; 2], to: [f32; 2]| {
-        let d = distance(from, to).max(1e-3);
-        [(to[0] - from[0]) / d, (to[1] - from[1]) / d]
-    };
     let (u1, u2) = (unit(a0, cyc[k]), unit(b0, cyc[(k + 1) % 4]));
     let across = distance(a0, b0);
-    let at = |p: [f32; 2], u: [f32; 2], d: f32| [p[0] + d * u[0], p[1] + d * u[1]];
     let region = [
-        at(a0, u1, 0.33 * across),
-        at(b0, u2, 0.33 * across),
-        at(b0, u2, 2.0 * across),
-        at(a0, u1, 2.0 * across),
+        along(a0, u1, 0.33 * across),
+        along(b0, u2, 0.33 * across),
+        along(b0, u2, 2.0 * across),
+        along(a0, u1, 2.0 * across),
     ];
     let opposite = &s.lines[t.side[(k + 2) % 4]];
     let mut best: Option<Outline> = None;
@@ -1704,15 +1730,9 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
         if best.as_ref().is_some_and(|b| b.score >= score) {
             continue;
         }
-        let index = |i: usize| side_between(&q, ordered[i], ordered[(i + 1) % 4]);
-        best = Some(Outline {
-            score,
-            corners: photo_q,
-            hough: ordered,
-            confidence: conf,
-            support: std::array::from_fn(|i| support[index(i)]),
-            border: [false; 4],
-        });
+        best = Some(Outline::from_cyclic(
+            score, conf, q, support, [false; 4], s.g.scale,
+        ));
     }
     best
 }
@@ -1741,21 +1761,12 @@ fn out_to_edges(
         let (p, a, b, n) = (q[(i + 3) % 4], q[i], q[(i + 1) % 4], q[(i + 2) % 4]);
         let side = line_through(a, b);
         let (l1, l2) = (line_through(p, a), line_through(b, n));
-        let unit = |from: [f32; 2], to: [f32; 2]| {
-            let d = distance(from, to).max(1e-3);
-            [(to[0] - from[0]) / d, (to[1] - from[1]) / d]
-        };
         let (u1, u2) = (unit(p, a), unit(n, b));
         let reach = 0.2 * distance(p, a).min(distance(n, b));
         if reach < 4.0 {
             continue;
         }
-        let region = [
-            a,
-            b,
-            [b[0] + reach * u2[0], b[1] + reach * u2[1]],
-            [a[0] + reach * u1[0], a[1] + reach * u1[1]],
-        ];
+        let region = [a, b, along(b, u2, reach), along(a, u1, reach)];
         // The outermost edge found: its ends, its support, the stretches the sides beside it run on
         // by, and how far out it lies.
         struct Out {
