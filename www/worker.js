@@ -20,9 +20,14 @@ const ANALYSIS_MAX_PIXELS = 16_000_000;
 // The SIMD128 build wherever the browser has SIMD (a 31-byte module with one SIMD instruction
 // validates: Chrome 91+, Firefox 89+, Safari 16.4+), the plain build elsewhere. Both give the same report.
 const SIMD = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+const WASM_URL = new URL(SIMD ? "./pkg/id_photo_check_simd_bg.wasm" : "./pkg/id_photo_check_bg.wasm", import.meta.url);
+// Started by the page's boot.js, which compiles the wasm while this worker starts and sends the module
+// as its first message ({ compiled: null } if it could not): wait for it rather than fetch it again.
+let compiled = null;
+const module = self.name === "compiled-elsewhere" ? new Promise((resolve) => { compiled = resolve; }).then((m) => m || fetch(WASM_URL)) : WASM_URL;
 let wasm = null;
 let input = null;
-const ready = init({ module_or_path: new URL(SIMD ? "./pkg/id_photo_check_simd_bg.wasm" : "./pkg/id_photo_check_bg.wasm", import.meta.url) }).then((exports) => {
+const ready = init({ module_or_path: module }).then((exports) => {
   wasm = exports;
   input = new Input();
 });
@@ -187,6 +192,7 @@ async function handle({ source, options = {} }, early) {
 // being read must wait for it.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
+  if (compiled && "compiled" in event.data) return compiled(event.data.compiled);
   queue = queue.then(async () => {
     const { id } = event.data;
     try {
