@@ -36,6 +36,9 @@ pub struct Scene {
     /// A dark rule printed across the whole page at this height (0-1 down the card; 0: none), as the
     /// line under a passport's machine-readable zone: a strong straight line inside the page's edge.
     pub rule: f32,
+    /// How far the card bows, as a card held by its edge does: its long sides curve the same way, their
+    /// middles moved by this share of the card's height towards its top (0: flat). The corners stay.
+    pub bend: f32,
     /// Share of glyph cells that carry print (0-1): dense text fields near 0.9, sparse cards near 0.4.
     pub print: f32,
     /// Seed for the print layout and the noise.
@@ -76,6 +79,7 @@ impl Scene {
             print: 0.88,
             frame: 0.0,
             rule: 0.0,
+            bend: 0.0,
             seed: 7,
         }
     }
@@ -264,6 +268,7 @@ pub fn render(scene: &Scene) -> Vec<u8> {
                 let z = inv[6] * px + inv[7] * py + inv[8];
                 let u = ((inv[0] * px + inv[1] * py + inv[2]) / z) as f32;
                 let v = ((inv[3] * px + inv[4] * py + inv[5]) / z) as f32;
+                let v = v + scene.bend * 4.0 * u * (1.0 - u);
                 let c = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
                     card_at(u, v, scene)
                 } else {
