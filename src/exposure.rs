@@ -63,8 +63,11 @@ pub fn quantile(hist: &[u32; 256], q: f32) -> usize {
         .unwrap_or(255)
 }
 
-/// A region with more pixels than this is sampled on every other row: its percentiles move by a
-/// fraction of a grey level, and the statistics cost half.
+/// A region with more pixels than this is sampled at every other pixel of every other row, the columns
+/// shifting by one from one sampled row to the next (a quarter of its pixels, 90,000 of a document
+/// filling a 720p frame). Against every other row alone, on synthetic-dev: the mean moves by 0.3 grey
+/// level at most, the percentiles by 1 level at most (2 for the 2nd), no status anywhere; the 720p
+/// check is 6% faster in Chromium. Without the shift, two verdicts at their thresholds changed.
 const SAMPLED_ABOVE: usize = 65_536;
 
 /// Luma statistics of `roi`.
@@ -72,8 +75,12 @@ pub fn stats(frame: &Frame, roi: &Roi) -> LumaStats {
     let mut hist = [0u32; 256];
     let mut sum = 0f64;
     let step = if roi.area() > SAMPLED_ABOVE { 2 } else { 1 };
-    for (y, x0, x1) in roi.rows().step_by(step) {
-        for &v in &frame.luma[y * frame.w + x0..y * frame.w + x1] {
+    for (r, (y, x0, x1)) in roi.rows().step_by(step).enumerate() {
+        let first = (x0 + r % step).min(x1);
+        for &v in frame.luma[y * frame.w + first..y * frame.w + x1]
+            .iter()
+            .step_by(step)
+        {
             hist[(v + 0.5) as usize & 255] += 1;
             sum += f64::from(v);
         }
