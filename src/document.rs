@@ -837,9 +837,11 @@ fn bow_fit(samples: &[(f32, f32)]) -> Option<[f32; 3]> {
     }
     let c = solve(samples)?;
     let off = |&(t, o): &(f32, f32)| (o - c[0] - c[1] * t - 4.0 * c[2] * t * (1.0 - t)).abs();
-    let mut by_fit: Vec<(f32, (f32, f32))> = samples.iter().map(|p| (off(p), *p)).collect();
-    by_fit.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let keep: Vec<(f32, f32)> = by_fit[..by_fit.len() * 4 / 5].iter().map(|e| e.1).collect();
+    // The fifth farthest off go: those beyond the 80th percentile of the distances.
+    let mut offs: Vec<f32> = samples.iter().map(off).collect();
+    let k = offs.len() * 4 / 5;
+    let limit = *offs.select_nth_unstable_by(k, f32::total_cmp).1;
+    let keep: Vec<(f32, f32)> = samples.iter().filter(|p| off(p) < limit).copied().collect();
     solve(&keep)
 }
 
