@@ -521,6 +521,26 @@ fn edge_across<const R: i32>(g: &Grad, x: f32, y: f32, n: [f32; 2]) -> bool {
     })
 }
 
+/// What a side's sample at `(x, y)` (Hough pixels) shows, an edge counting within `R` pixels across the
+/// side's normal `n`: `None` outside the frame, else whether it lies along an edge, or, if not, whether
+/// it is unseen (see [`quiet`]). One rule for the samples along lines ([`Profile`]) and curves
+/// ([`along_curve`]).
+#[inline(always)]
+fn look<const R: i32>(
+    g: &Grad,
+    quiet: Option<&[bool]>,
+    x: f32,
+    y: f32,
+    n: [f32; 2],
+) -> Option<(bool, bool)> {
+    if !(x >= 1.0 && y >= 1.0 && x <= (g.w - 2) as f32 && y <= (g.h - 2) as f32) {
+        return None;
+    }
+    let edge = edge_across::<R>(g, x, y, n);
+    let unseen = !edge && quiet.is_some_and(|q| q[(y + 0.5) as usize * g.w + (x + 0.5) as usize]);
+    Some((edge, unseen))
+}
+
 /// One line's edge support, sampled every pixel along its whole length, as prefix sums.
 struct Profile {
     /// Unit direction along the line.
@@ -580,11 +600,11 @@ impl Profile {
                     si += 1.0;
                     so += BORDER_CREDIT;
                 }
-            } else if x >= 1.0 && y >= 1.0 && x <= (g.w - 2) as f32 && y <= (g.h - 2) as f32 {
+            } else if let Some((edge, blank)) = look::<R>(g, quiet, x, y, [c, s]) {
                 si += 1.0;
-                if edge_across::<R>(g, x, y, [c, s]) {
+                if edge {
                     so += 1.0;
-                } else if quiet.is_some_and(|q| q[(y + 0.5) as usize * g.w + (x + 0.5) as usize]) {
+                } else if blank {
                     su += 1.0;
                 }
             }
@@ -763,18 +783,23 @@ impl Refit {
         [-u[1], u[0]]
     }
 
+    /// The side's direction at `t`, the parabola's derivative `(b - a) + 4 bow (1 - 2t) n` (not a unit
+    /// vector).
+    fn direction(&self, t: f32) -> [f32; 2] {
+        let [a, b] = self.ends;
+        let n = self.normal();
+        let k = 4.0 * self.bow * (1.0 - 2.0 * t);
+        [b[0] - a[0] + k * n[0], b[1] - a[1] + k * n[1]]
+    }
+
     /// The line the side leaves its end `e` (0 or 1) along: its tangent there, the line through both
     /// ends when it is straight.
     fn tangent(&self, e: usize) -> Line {
-        let [a, b] = self.ends;
         if self.bow == 0.0 {
-            return line_through(a, b);
+            return line_through(self.ends[0], self.ends[1]);
         }
-        // The parabola's direction is (b - a) + 4 bow n at its first end, (b - a) - 4 bow n at its second.
-        let n = self.normal();
-        let k = if e == 0 { 4.0 } else { -4.0 } * self.bow;
         let p = self.ends[e];
-        let d = [b[0] - a[0] + k * n[0], b[1] - a[1] + k * n[1]];
+        let d = self.direction(e as f32);
         line_through(p, [p[0] + d[0], p[1] + d[1]])
     }
 }
@@ -924,13 +949,6 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
     }
     let (ux, uy) = (dx / len, dy / len);
     let (nx, ny) = (-uy, ux);
-    // Which way along the normal lies away from the outline's inside.
-    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-    let outward = if (mid[0] - inner[0] / s) * nx + (mid[1] - inner[1] / s) * ny >= 0.0 {
-        1.0
-    } else {
-        -1.0
-    };
     let at = |x: f32, y: f32| -> Option<f32> {
         let (xi, yi) = (x.floor(), y.floor());
         if xi < 0.0 || yi < 0.0 || xi + 1.0 >= frame.w as f32 || yi + 1.0 >= frame.h as f32 {
@@ -988,21 +1006,16 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
         .map(|k| k as f32 / n as f32)
         .filter(|t| (0.06..=0.94).contains(t))
         .collect();
-    let mut pts: Vec<(f32, f32)> = Vec::new();
-    let mut samples: Vec<(f32, f32)> = Vec::with_capacity(ts.len());
-    // The samples where an edge was found, by their index.
-    let mut found = Vec::with_capacity(ts.len());
-    for (k, &t) in ts.iter().enumerate() {
-        let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
-        if let Some((o, _)) = edge_near(cx, cy, 0.0) {
-            pts.push((cx + o * nx, cy + o * ny));
-            samples.push((t, o));
-            found.push(k);
-        }
-    }
-    if pts.len() < 6 {
+    // The samples where the line's window found an edge: their index, and the edge's offset.
+    let found: Vec<(usize, f32)> = ts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &t)| Some((k, edge_near(a[0] + t * dx, a[1] + t * dy, 0.0)?.0)))
+        .collect();
+    if found.len() < 6 {
         return unchanged();
     }
+    let samples: Vec<(f32, f32)> = found.iter().map(|&(k, o)| (ts[k], o)).collect();
     // A side that may be curved: its edge left the line's window somewhere, or bows within it.
     let maybe_curved = (samples.len() as f32) < FOLLOW_IF_FOUND * ts.len() as f32
         || bow_fit(&samples).is_some_and(|c| c[2].abs() >= 0.5 * BOW_MIN);
@@ -1014,11 +1027,18 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
         let starts = [found[0], found[found.len() / 2], found[found.len() - 1]];
         let best = starts
             .iter()
-            .filter_map(|&k| follow(&ts, (k, 0.0), &mut edge_near, [a, b], s))
+            .filter_map(|&(k, _)| follow(&ts, (k, 0.0), &mut edge_near, [a, b], s))
             .max_by(|x, y| x.contrast.total_cmp(&y.contrast));
         // The page's own edge may lie further out than a line printed beside it that the side was
         // found on (a header band bows with the page): followed again from windows further out
         // across the middle of the side, the outermost curve followed along nearly all of it.
+        // Which way along the normal lies away from the outline's inside.
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        let outward = if (mid[0] - inner[0] / s) * nx + (mid[1] - inner[1] / s) * ny >= 0.0 {
+            1.0
+        } else {
+            -1.0
+        };
         let beyond = (1..=3)
             .filter_map(|k| {
                 let centre = outward * 2.0 * reach * k as f32;
@@ -1051,6 +1071,10 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
         let ang = 0.5 * (2.0 * sxy).atan2(sxx - syy);
         ((mx, my), (ang.cos(), ang.sin()))
     };
+    let pts: Vec<(f32, f32)> = samples
+        .iter()
+        .map(|&(t, o)| (a[0] + t * dx + o * nx, a[1] + t * dy + o * ny))
+        .collect();
     let (c, d) = fit(&pts);
     let mut with_err: Vec<(f32, (f32, f32))> = pts
         .iter()
@@ -1749,25 +1773,20 @@ fn refitted_support(g: &Grad, quiet: Option<&[bool]>, q: &[[f32; 2]; 4], bows: [
 /// `(supported, in-frame, unseen)` samples along a curved side (Hough pixels), one per pixel of its
 /// length, an edge counting within two pixels across it, as [`Profile`] counts them along a line.
 fn along_curve(g: &Grad, quiet: Option<&[bool]>, side: Refit) -> (f32, f32, f32) {
-    let [a, b] = side.ends;
-    let nrm = side.normal();
-    let count = distance(a, b).ceil().max(1.0) as usize;
+    let count = distance(side.ends[0], side.ends[1]).ceil().max(1.0) as usize;
     let (mut ok, mut inside, mut unseen) = (0.0, 0.0, 0.0);
     for i in 0..count {
         let t = (i as f32 + 0.5) / count as f32;
         let [x, y] = side.at(t);
-        if !(x >= 1.0 && y >= 1.0 && x <= (g.w - 2) as f32 && y <= (g.h - 2) as f32) {
-            continue;
-        }
-        inside += 1.0;
-        // The direction along the parabola at t, and its normal.
-        let k = 4.0 * side.bow * (1.0 - 2.0 * t);
-        let d = [b[0] - a[0] + k * nrm[0], b[1] - a[1] + k * nrm[1]];
-        let u = unit([0.0, 0.0], d);
-        if edge_across::<2>(g, x, y, [-u[1], u[0]]) {
-            ok += 1.0;
-        } else if quiet.is_some_and(|q| q[(y + 0.5) as usize * g.w + (x + 0.5) as usize]) {
-            unseen += 1.0;
+        // The normal to the parabola at t.
+        let u = unit([0.0, 0.0], side.direction(t));
+        if let Some((edge, blank)) = look::<2>(g, quiet, x, y, [-u[1], u[0]]) {
+            inside += 1.0;
+            if edge {
+                ok += 1.0;
+            } else if blank {
+                unseen += 1.0;
+            }
         }
     }
     (ok, inside, unseen)
@@ -2158,6 +2177,20 @@ mod tests {
             .fold(0.0, f32::max)
     }
 
+    /// The scene's reduced image with its gradient, and its card's corners in its (Hough) pixels.
+    fn gradient_of(scene: &Scene) -> (Grad, [[f32; 2]; 4]) {
+        let px = render(scene);
+        let f = Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"));
+        let g = gradient(&f);
+        let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
+        (g, c)
+    }
+
+    /// The point `t` of the way from `a` to `b`.
+    fn lerp(a: [f32; 2], b: [f32; 2], t: f32) -> [f32; 2] {
+        [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
+    }
+
     /// The document found in the scene, every corner within `tolerance` pixels and inside the photo.
     fn located(scene: &Scene, tolerance: f32) -> Found {
         let d = found(scene).expect("found");
@@ -2300,11 +2333,7 @@ mod tests {
             bricks: (25.0, 0.0),
             ..Scene::card(960, 720)
         };
-        let f = Frame::new(&RgbaView::new(&render(&scene), 960, 720).expect("valid"));
-        let g = gradient(&f);
-        let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
-        let lerp =
-            |a: [f32; 2], b: [f32; 2], t: f32| [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+        let (g, c) = gradient_of(&scene);
         let outline = |q: [[f32; 2]; 4]| Outline {
             score: 0.0,
             corners: q.map(|p| [p[0] * g.scale, p[1] * g.scale]),
@@ -2334,12 +2363,8 @@ mod tests {
             desk: 200.0,
             ..Scene::card(960, 720)
         };
-        let f = Frame::new(&RgbaView::new(&render(&scene), 960, 720).expect("valid"));
-        let g = gradient(&f);
+        let (g, c) = gradient_of(&scene);
         let diag = ((g.w * g.w + g.h * g.h) as f32).sqrt().ceil();
-        let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
-        let lerp =
-            |a: [f32; 2], b: [f32; 2], t: f32| [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
         // Corners 0 and 1 on the line across the middle: side 0 is the missing one.
         let (m0, m1) = (lerp(c[3], c[0], 0.5), lerp(c[2], c[1], 0.5));
         let lines = vec![
