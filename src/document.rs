@@ -393,11 +393,25 @@ fn hough(g: &Grad, pts: &[usize]) -> Vec<Line> {
             .map(|&k| (acc[k as usize], k as usize))
             .filter(|&(v, _)| v >= least),
     );
-    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, idx) in order {
+    // The lines come from the first few hundred bins in order of votes (200-400 of 4,000 on
+    // synthetic-dev): the bins are put in order a block at a time, as far as they are needed.
+    let by_votes = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    const BLOCK: usize = 512;
+    let mut sorted = 0;
+    for i in 0..order.len() {
         if lines.len() >= MAX_LINES {
             break;
         }
+        if i == sorted {
+            let rest = &mut order[sorted..];
+            if rest.len() > BLOCK {
+                rest.select_nth_unstable_by(BLOCK, by_votes);
+            }
+            let n = rest.len().min(BLOCK);
+            rest[..n].sort_unstable_by(by_votes);
+            sorted += n;
+        }
+        let idx = order[i].1;
         let (t, r) = (idx % THETA_BINS, idx / THETA_BINS);
         let theta = t as f32 * std::f32::consts::PI / THETA_BINS as f32;
         let rho = r as f32 - diag as f32;
@@ -555,7 +569,30 @@ struct Profile {
 
 impl Profile {
     fn new(g: &Grad, quiet: Option<&[bool]>, l: &Line, diag: f32) -> Self {
-        Self::over::<1>(g, quiet, l, -diag, (2.0 * diag) as usize + 1)
+        // Only the stretch of the line within the frame can count (a sample beyond it is no sample):
+        // the samples are taken there alone, at the same positions as along the whole line, so that
+        // the support between any two points is the same.
+        let count = (2.0 * diag) as usize + 1;
+        let (mut lo, mut hi) = (0.0f32, count as f32);
+        let (p, dir) = ([l.rho * l.cos, l.rho * l.sin], [-l.sin, l.cos]);
+        for (start, d, size) in [(p[0], dir[0], g.w as f32), (p[1], dir[1], g.h as f32)] {
+            // Where this coordinate lies within [-1, size + 1], in samples from -diag.
+            if d.abs() < 1e-6 {
+                if start < -1.0 || start > size + 1.0 {
+                    hi = 0.0;
+                }
+                continue;
+            }
+            let (a, b) = ((-1.0 - start) / d + diag, (size + 1.0 - start) / d + diag);
+            lo = crate::frame::max(lo, crate::frame::min(a, b) - 1.0);
+            hi = crate::frame::min(hi, crate::frame::max(a, b) + 2.0);
+        }
+        if hi <= lo {
+            return Self::over::<1>(g, quiet, l, -diag, 0);
+        }
+        let first = lo as usize;
+        let last = (hi as usize).min(count);
+        Self::over::<1>(g, quiet, l, -diag + first as f32, last - first)
     }
 
     /// The support between the points `a` and `b` on the line `l`: samples there alone, where the
