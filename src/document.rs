@@ -9,7 +9,7 @@
 //! card. Known document shapes (ID-1 cards 85.60 x 53.98 mm, passport pages 125 x 88 mm) break ties.
 //! The winner's sides are refitted to the edge at working scale, to a fraction of a pixel.
 
-use crate::frame::{Frame, Roi};
+use crate::frame::{Boxer, Coarse, Frame, Roi};
 
 /// Longer side of the image the lines are found on.
 pub const HOUGH_SIDE: usize = 480;
@@ -157,27 +157,28 @@ struct Grad {
     luma: Vec<f32>,
 }
 
+/// The factor by which the finder reduces a `w` x `h` working frame: its longer side to at most
+/// [`HOUGH_SIDE`].
+pub fn coarse_factor(w: usize, h: usize) -> usize {
+    w.max(h).div_ceil(HOUGH_SIDE).max(1)
+}
+
 fn reduce(frame: &Frame) -> (Vec<f32>, usize, usize, usize) {
-    let k = frame.w.max(frame.h).div_ceil(HOUGH_SIDE).max(1);
-    let (w, h) = ((frame.w / k).max(1), (frame.h / k).max(1));
-    let mut out = vec![0f32; w * h];
-    let norm = 1.0 / (k * k) as f32;
-    // Each box's rows summed first along the row, then its columns.
-    let mut sums = vec![0f32; w * k];
-    for (y, orow) in out.chunks_exact_mut(w).enumerate() {
-        sums.fill(0.0);
-        for yy in y * k..(y * k + k).min(frame.h) {
-            for (s, v) in sums
-                .iter_mut()
-                .zip(&frame.luma[yy * frame.w..(yy + 1) * frame.w])
-            {
-                *s += v;
+    // The whole frame's was built with it, while its rows were in cache; a part's is built here.
+    let built;
+    let coarse = match &frame.coarse {
+        Some(c) => c,
+        None => {
+            let mut b = Boxer::new(frame.w, frame.h, coarse_factor(frame.w, frame.h));
+            for row in frame.luma.chunks_exact(frame.w) {
+                b.push(row);
             }
+            built = b.finish();
+            &built
         }
-        for (o, box_) in orow.iter_mut().zip(sums.chunks_exact(k)) {
-            *o = box_.iter().sum::<f32>() * norm;
-        }
-    }
+    };
+    let Coarse { luma: out, w, h, k } = coarse;
+    let (w, h, k) = (*w, *h, *k);
     // A 3x3 binomial smoothing keeps the gradient off the print's fine texture.
     let mut sm = out.clone();
     for y in 1..h.saturating_sub(1) {

@@ -1,5 +1,6 @@
-//! The analysis frame: luma and chroma at the working scale, built in one pass over the RGBA pixels, and
-//! the region of interest (the document, or the central part of the photo) as row spans.
+//! The analysis frame: luma and chroma at the working scale, with a coarser luma for the document
+//! finder, built in one pass over the RGBA pixels, and the region of interest (the document, or the
+//! central part of the photo) as row spans.
 //!
 //! Every check looks at the photo at about the same scale whatever the camera, so its thresholds mean
 //! the same on a 12-megapixel photo and a 720p video frame: a box filter by an integer factor brings the
@@ -46,6 +47,87 @@ pub struct Frame {
     pub luma: Vec<f32>,
     /// Chroma, row by row.
     pub chroma: Vec<u8>,
+    /// The luma box-filtered again for the document finder's lines (see [`Coarse`]), built in the same
+    /// pass; `None` for a part of a frame ([`Frame::crop`]).
+    pub coarse: Option<Coarse>,
+}
+
+/// Luma box-filtered by an integer factor `k`, for the document finder's lines: the longer side at most
+/// `document::HOUGH_SIDE` pixels (partial boxes dropped, as in the working frame).
+#[derive(Clone, Debug)]
+pub struct Coarse {
+    /// Width.
+    pub w: usize,
+    /// Height.
+    pub h: usize,
+    /// Working pixels per coarse pixel along each axis.
+    pub k: usize,
+    /// Luma, row by row.
+    pub luma: Vec<f32>,
+}
+
+/// Builds a [`Coarse`] image from the rows of a `w` x `h` luma image given one at a time, in order:
+/// each box's rows summed along the row, then its columns, the rows dropped as soon as they are summed.
+pub struct Boxer {
+    out: Coarse,
+    sums: Vec<f32>,
+    rows: usize,
+    oy: usize,
+    norm: f32,
+}
+
+impl Boxer {
+    /// For rows of `w` pixels, `h` of them, reduced by `k`.
+    pub fn new(w: usize, h: usize, k: usize) -> Self {
+        let k = k.max(1);
+        let (cw, ch) = ((w / k).max(1), (h / k).max(1));
+        Self {
+            out: Coarse {
+                w: cw,
+                h: ch,
+                k,
+                luma: vec![0.0; cw * ch],
+            },
+            sums: vec![0.0; cw * k],
+            rows: 0,
+            oy: 0,
+            norm: 1.0 / (k * k) as f32,
+        }
+    }
+
+    /// Adds the next row.
+    #[inline]
+    pub fn push(&mut self, row: &[f32]) {
+        if self.oy >= self.out.h {
+            return;
+        }
+        for (s, v) in self.sums.iter_mut().zip(row) {
+            *s += v;
+        }
+        self.rows += 1;
+        if self.rows == self.out.k {
+            self.emit();
+        }
+    }
+
+    fn emit(&mut self) {
+        let (k, w) = (self.out.k, self.out.w);
+        let orow = &mut self.out.luma[self.oy * w..(self.oy + 1) * w];
+        for (o, box_) in orow.iter_mut().zip(self.sums.chunks_exact(k)) {
+            *o = box_.iter().sum::<f32>() * self.norm;
+        }
+        self.sums.fill(0.0);
+        self.rows = 0;
+        self.oy += 1;
+    }
+
+    /// The image; a box cut short by an image less than `k` high is taken as it is.
+    pub fn finish(mut self) -> Coarse {
+        if self.rows > 0 && self.oy < self.out.h {
+            self.emit();
+        }
+        self.out
+    }
 }
 
 impl Frame {
@@ -59,6 +141,7 @@ impl Frame {
         let s = scale as usize;
         let mut luma = vec![0f32; w * h];
         let mut chroma = vec![0u8; w * h];
+        let mut coarse = Boxer::new(w, h, crate::document::coarse_factor(w, h));
         if s == 1 {
             // Most video frames and small photos: one pass, one pixel each.
             for (y, (lrow, crow)) in luma
@@ -67,6 +150,7 @@ impl Frame {
                 .enumerate()
             {
                 convert(view.row(y as u32), lrow, crow);
+                coarse.push(lrow);
             }
             return Self {
                 w,
@@ -74,6 +158,7 @@ impl Frame {
                 scale,
                 luma,
                 chroma,
+                coarse: Some(coarse.finish()),
             };
         }
         // Sum each column of the box's rows first (a straight pass along the row, which the compiler
@@ -113,6 +198,7 @@ impl Frame {
                 *l = ys.iter().sum::<u32>() as f32 * norm;
                 *c = mean(cs.iter().sum::<u32>());
             }
+            coarse.push(lrow);
         }
         Self {
             w,
@@ -120,6 +206,7 @@ impl Frame {
             scale,
             luma,
             chroma,
+            coarse: Some(coarse.finish()),
         }
     }
 
@@ -143,6 +230,7 @@ impl Frame {
             scale: self.scale,
             luma,
             chroma,
+            coarse: None,
         }
     }
 
@@ -424,6 +512,40 @@ mod tests {
         assert_eq!((f.scale, f.w, f.h), (3, 1100, 3));
         // Boxes of 3 columns alternate 200,100,200 and 100,200,100.
         assert!((f.luma[0] - 500.0 / 3.0).abs() < 0.01);
+    }
+
+    /// The coarse luma built in the frame's own pass is each box's mean of the frame's luma, for a
+    /// frame at full scale and one reduced from a larger photo, and a part of a frame has none.
+    #[test]
+    fn the_coarse_luma_is_the_mean_of_each_box_of_the_frame() {
+        for (w, h) in [(1283u32, 722u32), (4000, 3002)] {
+            let px: Vec<u8> = (0..w * h)
+                .flat_map(|i| {
+                    let (x, y) = (i % w, i / w);
+                    let v = ((x * 7 + y * 13) % 256) as u8;
+                    [v, v / 2, 255 - v, 255]
+                })
+                .collect();
+            let f = Frame::new(&view_of(&px, w, h));
+            let c = f.coarse.as_ref().expect("built with the frame");
+            let k = crate::document::coarse_factor(f.w, f.h);
+            assert_eq!((c.k, c.w, c.h), (k, f.w / k, f.h / k));
+            assert!(c.w <= crate::document::HOUGH_SIDE && c.h <= crate::document::HOUGH_SIDE);
+            for (cy, cx) in [(0, 0), (c.h / 2, c.w / 3), (c.h - 1, c.w - 1)] {
+                let mut sum = 0.0;
+                for y in cy * k..(cy + 1) * k {
+                    for x in cx * k..(cx + 1) * k {
+                        sum += f.at(x, y);
+                    }
+                }
+                let mean = sum / (k * k) as f32;
+                assert!(
+                    (c.luma[cy * c.w + cx] - mean).abs() < 1e-3,
+                    "{w}x{h} at {cx},{cy}"
+                );
+            }
+            assert!(f.crop(10, 10, 100, 100).coarse.is_none());
+        }
     }
 
     #[test]
