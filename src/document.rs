@@ -2104,6 +2104,35 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
 const OUT_SUPPORT: f32 = 0.9;
 const RUN_ON: f32 = 0.85;
 
+/// Whether the line `l` may run on along an edge past its point `a`, the way `u` points, to a point 3 to
+/// `most` pixels away, as [`out_to_edges`] judges the sides beside an edge it finds: [`RUN_ON`] of the
+/// samples on the way along an edge (within two pixels), or too few in the frame to tell. The samples
+/// are those of `Profile::between` to any such point (whole pixels along the line), a pixel's margin
+/// at the far end.
+fn may_run_on(
+    g: &Grad,
+    quiet: Option<&[bool]>,
+    l: &Line,
+    a: [f32; 2],
+    u: [f32; 2],
+    most: f32,
+) -> bool {
+    let t = |p: [f32; 2]| -p[0] * l.sin + p[1] * l.cos;
+    let (near, far) = (along(a, u, 3.0), along(a, u, most));
+    let (ta, tf) = (t(a), t(far));
+    let from = ta.min(tf).floor() - 2.0;
+    let p = Profile::over::<2>(g, quiet, l, from, (ta.max(tf) - from) as usize + 4);
+    let last = p.inside.len() - 1;
+    let idx = |q: [f32; 2]| ((t(q) - p.t0 + 0.5) as usize).min(last);
+    let (ia, j0, j1) = (idx(a), idx(near), idx(far));
+    let (lo, hi) = (j0.min(j1), (j0.max(j1) + 1).min(last));
+    (lo..=hi).any(|j| {
+        let (from, to) = (ia.min(j), ia.max(j));
+        let (o, m) = (p.ok[to] - p.ok[from], p.inside[to] - p.inside[from]);
+        m <= 2.0 || o / m >= RUN_ON
+    })
+}
+
 /// Moves each side of the outline out to the document's own edge when the side found lies on a line
 /// printed on the document (a passport's machine-readable zone, a coloured header) and the edge beyond
 /// is too faint to have been among the lines: a straight edge further out, along which the two sides
@@ -2126,6 +2155,13 @@ fn out_to_edges(
         let (u1, u2) = (unit(p, a), unit(n, b));
         let reach = 0.2 * distance(p, a).min(distance(n, b));
         if reach < 4.0 {
+            continue;
+        }
+        // An edge beyond the side is taken only where a side beside it runs on to it by 3 px or more
+        // (below): where neither does, as for most documents, there is none to look for.
+        if !may_run_on(g, quiet, &l1, a, u1, reach + 2.0)
+            && !may_run_on(g, quiet, &l2, b, u2, reach + 2.0)
+        {
             continue;
         }
         let region = [a, b, along(b, u2, reach), along(a, u1, reach)];
