@@ -85,9 +85,16 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
     if vals.len() < 12 {
         return None;
     }
-    vals.sort_unstable_by(f32::total_cmp);
-    let lo = vals[vals.len() * 5 / 100];
-    let hi = vals[vals.len() * 95 / 100].max(1.0);
+    // The 5th and 95th percentiles by two selections (a sort of a 720p frame's 3,600 cells was 4% of
+    // its check in Chromium): the first leaves the smaller values before it, where the second looks.
+    let (lo_at, hi_at) = (vals.len() * 5 / 100, vals.len() * 95 / 100);
+    let hi = vals
+        .select_nth_unstable_by(hi_at, f32::total_cmp)
+        .1
+        .max(1.0);
+    let lo = *vals[..hi_at]
+        .select_nth_unstable_by(lo_at, f32::total_cmp)
+        .1;
     let drop = (1.0 - lo / hi).max(0.0);
     let cut = hi * (1.0 - warn);
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
