@@ -106,15 +106,15 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
     // One histogram of the region for both the exposure and the blur check.
     let luma = exposure::stats(&frame, &roi);
     let mut exposure = exposure::judge(&luma, &cfg.exposure);
-    let cells = glare::Cells::new(&frame);
-    let mut glare = glare::glare_in(&cells, frame.scale, &roi, &cfg.glare);
+    let cells = &frame.cells;
+    let mut glare = glare::glare_in(cells, frame.scale, &roi, &cfg.glare);
     if found.is_some() && opts.document.is_none() {
         let central = Roi::central(frame.w, frame.h, CENTRAL_FRACTION);
         let centre = exposure::exposure(&frame, &central, &cfg.exposure);
         if centre.status > exposure.status {
             exposure = centre;
         }
-        let centre = glare::glare_in(&cells, frame.scale, &central, &cfg.glare);
+        let centre = glare::glare_in(cells, frame.scale, &central, &cfg.glare);
         if centre.status > glare.status {
             glare = centre;
         }

@@ -1,11 +1,13 @@
-//! The analysis frame: luma and chroma at the working scale, with a coarser luma for the document
-//! finder, built in one pass over the RGBA pixels, and the region of interest (the document, or the
-//! central part of the photo) as row spans.
+//! The analysis frame: luma at the working scale, with what the checks that look coarser need (a
+//! coarser luma for the document finder, the glare check's cells of darkest luma and summed chroma),
+//! built in one pass over the RGBA pixels, and the region of interest (the document, or the central part
+//! of the photo) as row spans.
 //!
 //! Every check looks at the photo at about the same scale whatever the camera, so its thresholds mean
 //! the same on a 12-megapixel photo and a 720p video frame: a box filter by an integer factor brings the
 //! longer side to at most [`WORKING_SIDE`] pixels.
 
+use crate::glare::Cells;
 use crate::view::RgbaView;
 
 /// The longest side of the working frame, in pixels. Verification services look at documents at about
@@ -34,7 +36,8 @@ pub fn max(a: f32, b: f32) -> f32 {
     }
 }
 
-/// Luma (Rec. 601 weights on the encoded values, 0-255) and chroma (max - min of R, G, B) at working scale.
+/// Luma (Rec. 601 weights on the encoded values, 0-255) at working scale, and what is taken of it and of
+/// the chroma (max - min of R, G, B) in the same pass.
 #[derive(Clone, Debug)]
 pub struct Frame {
     /// Working width.
@@ -45,8 +48,8 @@ pub struct Frame {
     pub scale: u32,
     /// Luma, row by row.
     pub luma: Vec<f32>,
-    /// Chroma, row by row.
-    pub chroma: Vec<u8>,
+    /// The glare check's cells (see [`Cells`]); none for a part of a frame ([`Frame::crop`]).
+    pub cells: Cells,
     /// The luma box-filtered again for the document finder's lines (see [`Coarse`]), built in the same
     /// pass; `None` for a part of a frame ([`Frame::crop`]).
     pub coarse: Option<Coarse>,
@@ -140,24 +143,23 @@ impl Frame {
         let h = (ph / scale).max(1) as usize;
         let s = scale as usize;
         let mut luma = vec![0f32; w * h];
-        let mut chroma = vec![0u8; w * h];
+        // Chroma is needed only summed over the glare check's cells: one row of it at a time.
+        let mut crow = vec![0u8; w];
+        let mut cells = Cells::empty(w, h);
         let mut coarse = Boxer::new(w, h, crate::document::coarse_factor(w, h));
         if s == 1 {
             // Most video frames and small photos: one pass, one pixel each.
-            for (y, (lrow, crow)) in luma
-                .chunks_exact_mut(w)
-                .zip(chroma.chunks_exact_mut(w))
-                .enumerate()
-            {
-                convert(view.row(y as u32), lrow, crow);
+            for (y, lrow) in luma.chunks_exact_mut(w).enumerate() {
+                convert(view.row(y as u32), lrow, &mut crow);
                 coarse.push(lrow);
+                cells.add_row(y, lrow, &crow);
             }
             return Self {
                 w,
                 h,
                 scale,
                 luma,
-                chroma,
+                cells,
                 coarse: Some(coarse.finish()),
             };
         }
@@ -175,11 +177,7 @@ impl Frame {
         // product's rounding error, so adding a ten-thousandth makes the truncation exact.
         let inv = 1.0 / n as f32;
         let mean = |sum: u32| (sum as f32 * inv + 1e-4) as u8;
-        for (oy, (lrow, crow)) in luma
-            .chunks_exact_mut(w)
-            .zip(chroma.chunks_exact_mut(w))
-            .enumerate()
-        {
+        for (oy, lrow) in luma.chunks_exact_mut(w).enumerate() {
             col_y.fill(0);
             col_c.fill(0);
             for dy in 0..rows_per {
@@ -199,37 +197,36 @@ impl Frame {
                 *c = mean(cs.iter().sum::<u32>());
             }
             coarse.push(lrow);
+            cells.add_row(oy, lrow, &crow);
         }
         Self {
             w,
             h,
             scale,
             luma,
-            chroma,
+            cells,
             coarse: Some(coarse.finish()),
         }
     }
 
     /// The `w` x `h` part of the frame from `(x0, y0)`, clipped to the frame (at least one pixel), at
-    /// the same scale.
+    /// the same scale: its luma alone, for the document finder's second look.
     pub fn crop(&self, x0: usize, y0: usize, w: usize, h: usize) -> Frame {
         let x0 = x0.min(self.w - 1);
         let y0 = y0.min(self.h - 1);
         let w = w.clamp(1, self.w - x0);
         let h = h.clamp(1, self.h - y0);
         let mut luma = Vec::with_capacity(w * h);
-        let mut chroma = Vec::with_capacity(w * h);
         for y in y0..y0 + h {
             let row = y * self.w + x0;
             luma.extend_from_slice(&self.luma[row..row + w]);
-            chroma.extend_from_slice(&self.chroma[row..row + w]);
         }
         Frame {
             w,
             h,
             scale: self.scale,
             luma,
-            chroma,
+            cells: Cells::empty(0, 0),
             coarse: None,
         }
     }
@@ -497,7 +494,10 @@ mod tests {
         assert_eq!((f.w, f.h, f.scale), (3, 1, 1));
         assert!((f.luma[0] - 255.0).abs() < 0.01);
         assert!((f.luma[1] - 255.0 * 77.0 / 256.0).abs() < 0.01);
-        assert_eq!(f.chroma, vec![0, 255, 0]);
+        let (mut luma, mut chroma) = ([0f32; 3], [0u8; 3]);
+        convert(&px, &mut luma, &mut chroma);
+        assert_eq!(luma, f.luma[..]);
+        assert_eq!(chroma, [0, 255, 0]);
     }
 
     #[test]

@@ -67,8 +67,9 @@ pub struct Blob {
 }
 
 /// The darkest luma and the summed chroma of every `CELL` x `CELL` cell of the frame: what the glare
-/// check asks of the pixels, taken in one pass along the rows, so that judging the document and the
-/// centre of the photo reads the pixels once.
+/// check asks of the pixels, taken as the frame is built (see [`Frame::new`]), row by row while each is
+/// in cache, so that judging the document and the centre of the photo reads the pixels once and the
+/// frame keeps no chroma of its own.
 #[derive(Clone, Debug)]
 pub struct Cells {
     cw: usize,
@@ -78,41 +79,43 @@ pub struct Cells {
 }
 
 impl Cells {
-    /// The cells of `frame` (partial cells at the right and bottom are left out).
-    pub fn new(frame: &Frame) -> Self {
-        let (cw, ch) = (frame.w / CELL, frame.h / CELL);
-        let span = cw * CELL;
-        let (mut dark, mut chroma) = (vec![255f32; cw * ch], vec![0u32; cw * ch]);
-        for (y, (lrow, crow)) in frame
-            .luma
-            .chunks_exact(frame.w)
-            .zip(frame.chroma.chunks_exact(frame.w))
-            .take(ch * CELL)
-            .enumerate()
-        {
-            let k0 = y / CELL * cw;
-            let cells = dark[k0..k0 + cw].iter_mut().zip(&mut chroma[k0..k0 + cw]);
-            for ((d, c), (l8, c8)) in cells.zip(
-                lrow[..span]
-                    .chunks_exact(CELL)
-                    .zip(crow[..span].chunks_exact(CELL)),
-            ) {
-                *d = l8.iter().copied().fold(*d, crate::frame::min);
-                *c += c8.iter().map(|&v| u32::from(v)).sum::<u32>();
-            }
-        }
+    /// The cells of a `w` x `h` frame (partial cells at the right and bottom are left out), before any
+    /// row is added.
+    pub fn empty(w: usize, h: usize) -> Self {
+        let (cw, ch) = (w / CELL, h / CELL);
         Self {
             cw,
             ch,
-            dark,
-            chroma,
+            dark: vec![255.0; cw * ch],
+            chroma: vec![0; cw * ch],
+        }
+    }
+
+    /// Adds row `y` of the frame: its luma and chroma.
+    #[inline]
+    pub fn add_row(&mut self, y: usize, luma: &[f32], chroma: &[u8]) {
+        if y >= self.ch * CELL {
+            return;
+        }
+        let (cw, span) = (self.cw, self.cw * CELL);
+        let k0 = y / CELL * cw;
+        let cells = self.dark[k0..k0 + cw]
+            .iter_mut()
+            .zip(&mut self.chroma[k0..k0 + cw]);
+        for ((d, c), (l8, c8)) in cells.zip(
+            luma[..span]
+                .chunks_exact(CELL)
+                .zip(chroma[..span].chunks_exact(CELL)),
+        ) {
+            *d = l8.iter().copied().fold(*d, crate::frame::min);
+            *c += c8.iter().map(|&v| u32::from(v)).sum::<u32>();
         }
     }
 }
 
 /// Every washed-out blob in `roi`.
 pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
-    blobs_in(&Cells::new(frame), roi, cfg)
+    blobs_in(&frame.cells, roi, cfg)
 }
 
 /// [`blobs`] from the frame's cells.
@@ -260,7 +263,7 @@ fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
 
 /// The glare check: value is the share of the region under glare (0-1); boxes are the blobs.
 pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
-    glare_in(&Cells::new(frame), frame.scale, roi, cfg)
+    glare_in(&frame.cells, frame.scale, roi, cfg)
 }
 
 /// [`glare`] from the frame's cells; `scale` is the frame's photo pixels per working pixel.
@@ -351,7 +354,7 @@ mod tests {
         let (w, h) = (45usize, 29usize);
         let px: Vec<u8> = (0..w * h * 4).map(|i| ((i * 7919) % 251) as u8).collect();
         let f = Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"));
-        let cells = Cells::new(&f);
+        let cells = &f.cells;
         assert_eq!((cells.cw, cells.ch), (w / CELL, h / CELL));
         for cy in 0..cells.ch {
             for cx in 0..cells.cw {
@@ -359,7 +362,9 @@ mod tests {
                 for y in cy * CELL..(cy + 1) * CELL {
                     for x in cx * CELL..(cx + 1) * CELL {
                         dark = dark.min(f.luma[y * w + x]);
-                        chroma += u32::from(f.chroma[y * w + x]);
+                        let p = &px[(y * w + x) * 4..][..3];
+                        let (hi, lo) = (p.iter().max(), p.iter().min());
+                        chroma += u32::from(hi.copied().unwrap_or(0) - lo.copied().unwrap_or(0));
                     }
                 }
                 let k = cy * cells.cw + cx;

@@ -4,7 +4,8 @@
 //!
 //! # Code map
 //! - [`view`]: the borrowed RGBA pixels, checked once ([`RgbaView::new`]).
-//! - [`frame`]: luma and chroma at the working scale, built in one pass; the region of interest.
+//! - [`frame`]: luma at the working scale, with the finder's coarser luma and the glare cells, built in
+//!   one pass; the region of interest.
 //! - [`document`]: finds the document's outline (four corners) by line detection; [`flatten`] cuts
 //!   it out, perspective-corrected.
 //! - [`check()`]: runs every check over one region and builds the [`Report`].
