@@ -7,7 +7,7 @@
 //! the same on a 12-megapixel photo and a 720p video frame: a box filter by an integer factor brings the
 //! longer side to at most [`WORKING_SIDE`] pixels.
 
-use crate::glare::Cells;
+use crate::glare::{CellRows, Cells};
 use crate::view::RgbaView;
 
 /// The longest side of the working frame, in pixels. Verification services look at documents at about
@@ -48,7 +48,7 @@ pub struct Frame {
     pub scale: u32,
     /// Luma, row by row.
     pub luma: Vec<f32>,
-    /// The glare check's cells (see [`Cells`]); none for a part of a frame ([`Frame::crop`]).
+    /// The glare check's cells; none for a part of a frame ([`Frame::crop`]).
     pub cells: Cells,
     /// The luma box-filtered again for the document finder's lines (see [`Coarse`]), built in the same
     /// pass; `None` for a part of a frame ([`Frame::crop`]).
@@ -145,21 +145,21 @@ impl Frame {
         let mut luma = vec![0f32; w * h];
         // Chroma is needed only summed over the glare check's cells: one row of it at a time.
         let mut crow = vec![0u8; w];
-        let mut cells = Cells::empty(w, h);
+        let mut cells = CellRows::new(w, h);
         let mut coarse = Boxer::new(w, h, crate::document::coarse_factor(w, h));
         if s == 1 {
             // Most video frames and small photos: one pass, one pixel each.
             for (y, lrow) in luma.chunks_exact_mut(w).enumerate() {
                 convert(view.row(y as u32), lrow, &mut crow);
                 coarse.push(lrow);
-                cells.add_row(y, lrow, &crow);
+                cells.add(y, lrow, &crow);
             }
             return Self {
                 w,
                 h,
                 scale,
                 luma,
-                cells,
+                cells: cells.finish(),
                 coarse: Some(coarse.finish()),
             };
         }
@@ -197,14 +197,14 @@ impl Frame {
                 *c = mean(cs.iter().sum::<u32>());
             }
             coarse.push(lrow);
-            cells.add_row(oy, lrow, &crow);
+            cells.add(oy, lrow, &crow);
         }
         Self {
             w,
             h,
             scale,
             luma,
-            cells,
+            cells: cells.finish(),
             coarse: Some(coarse.finish()),
         }
     }
@@ -226,7 +226,7 @@ impl Frame {
             h,
             scale: self.scale,
             luma,
-            cells: Cells::empty(0, 0),
+            cells: CellRows::new(0, 0).finish(),
             coarse: None,
         }
     }

@@ -67,9 +67,8 @@ pub struct Blob {
 }
 
 /// The darkest luma and the summed chroma of every `CELL` x `CELL` cell of the frame: what the glare
-/// check asks of the pixels, taken as the frame is built (see [`Frame::new`]), row by row while each is
-/// in cache, so that judging the document and the centre of the photo reads the pixels once and the
-/// frame keeps no chroma of its own.
+/// check asks of the pixels, taken as the frame is built (see [`CellRows`]), so that judging the
+/// document and the centre of the photo reads the pixels once and the frame keeps no chroma of its own.
 #[derive(Clone, Debug)]
 pub struct Cells {
     cw: usize,
@@ -78,38 +77,66 @@ pub struct Cells {
     chroma: Vec<u32>,
 }
 
-impl Cells {
-    /// The cells of a `w` x `h` frame (partial cells at the right and bottom are left out), before any
-    /// row is added.
-    pub fn empty(w: usize, h: usize) -> Self {
+/// Builds [`Cells`] from the frame's rows, given in order: each column's darkest luma and summed chroma
+/// down a band of `CELL` rows (element by element, which the compiler vectorises), then each cell's
+/// from its columns once the band is complete.
+pub struct CellRows {
+    cells: Cells,
+    dark: Vec<f32>,
+    chroma: Vec<u16>,
+}
+
+impl CellRows {
+    /// For a `w` x `h` frame (partial cells at the right and bottom are left out).
+    pub fn new(w: usize, h: usize) -> Self {
         let (cw, ch) = (w / CELL, h / CELL);
         Self {
-            cw,
-            ch,
-            dark: vec![255.0; cw * ch],
-            chroma: vec![0; cw * ch],
+            cells: Cells {
+                cw,
+                ch,
+                dark: vec![255.0; cw * ch],
+                chroma: vec![0; cw * ch],
+            },
+            dark: vec![255.0; cw * CELL],
+            chroma: vec![0; cw * CELL],
         }
     }
 
     /// Adds row `y` of the frame: its luma and chroma.
     #[inline]
-    pub fn add_row(&mut self, y: usize, luma: &[f32], chroma: &[u8]) {
-        if y >= self.ch * CELL {
+    pub fn add(&mut self, y: usize, luma: &[f32], chroma: &[u8]) {
+        let c = &mut self.cells;
+        if y >= c.ch * CELL {
             return;
         }
-        let (cw, span) = (self.cw, self.cw * CELL);
-        let k0 = y / CELL * cw;
-        let cells = self.dark[k0..k0 + cw]
-            .iter_mut()
-            .zip(&mut self.chroma[k0..k0 + cw]);
-        for ((d, c), (l8, c8)) in cells.zip(
-            luma[..span]
-                .chunks_exact(CELL)
-                .zip(chroma[..span].chunks_exact(CELL)),
-        ) {
-            *d = l8.iter().copied().fold(*d, crate::frame::min);
-            *c += c8.iter().map(|&v| u32::from(v)).sum::<u32>();
+        for (d, &l) in self.dark.iter_mut().zip(luma) {
+            *d = crate::frame::min(*d, l);
         }
+        // At most CELL * 255 per column.
+        for (s, &v) in self.chroma.iter_mut().zip(chroma) {
+            *s += u16::from(v);
+        }
+        if y % CELL == CELL - 1 {
+            let k0 = y / CELL * c.cw;
+            let cells = c.dark[k0..k0 + c.cw]
+                .iter_mut()
+                .zip(&mut c.chroma[k0..k0 + c.cw]);
+            for ((d, s), (l8, c8)) in cells.zip(
+                self.dark
+                    .chunks_exact(CELL)
+                    .zip(self.chroma.chunks_exact(CELL)),
+            ) {
+                *d = l8.iter().copied().fold(255.0, crate::frame::min);
+                *s = c8.iter().map(|&v| u32::from(v)).sum::<u32>();
+            }
+            self.dark.fill(255.0);
+            self.chroma.fill(0);
+        }
+    }
+
+    /// The cells.
+    pub fn finish(self) -> Cells {
+        self.cells
     }
 }
 
