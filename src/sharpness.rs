@@ -96,20 +96,40 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
     // 720p frame has 370,000 pixels) is sampled on every other row too, the checkerboard shifting from
     // one sampled row to the next: each edge still keeps a quarter of its pixels, thousands of them.
     let rows = if roi.area() > SAMPLED_ABOVE { 2 } else { 1 };
+    // Whether each pixel of the row has the gradient to be looked at: most have not (a rendered card
+    // at 720p: 13% have). A straight pass over the row's span, vectorised, tells them apart for less
+    // than the same test pixel by pixel on the checkerboard (a 720p check in Chromium 4.4 -> 4.0 ms).
+    let mut busy = vec![false; w];
     for (y, x0, x1) in roi.rows().step_by(rows) {
         if y < 2 || y + 2 >= h {
             continue;
         }
         let first = x0.max(2);
         let first = first + (first + y / rows) % 2;
-        for x in (first..x1.min(w - 2)).step_by(2) {
+        let end = x1.min(w - 2);
+        if first >= end {
+            continue;
+        }
+        let (above, row, below) = (
+            &l[(y - 1) * w..y * w],
+            &l[y * w..(y + 1) * w],
+            &l[(y + 1) * w..(y + 2) * w],
+        );
+        let across = row[first + 1..end + 1].iter().zip(&row[first - 1..end - 1]);
+        let down = below[first..end].iter().zip(&above[first..end]);
+        for (b, ((east, west), (south, north))) in busy[first..end].iter_mut().zip(across.zip(down))
+        {
+            let (gx, gy) = (east - west, south - north);
+            *b = crate::frame::max(gx.abs(), gy.abs()) >= min_grad;
+        }
+        for x in (first..end).step_by(2) {
+            if !busy[x] {
+                continue;
+            }
             let i = y * w + x;
             let gx = l[i + 1] - l[i - 1];
             let gy = l[i + w] - l[i - w];
             let (ax, ay) = (gx.abs(), gy.abs());
-            if crate::frame::max(ax, ay) < min_grad {
-                continue;
-            }
             let dir = if ay < 0.414 * ax {
                 0
             } else if ax < 0.414 * ay {
