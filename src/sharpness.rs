@@ -99,7 +99,7 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
     // Whether each pixel of the row has the gradient to be looked at: most have not (a rendered card
     // at 720p: 13% have). A straight pass over the row's span, vectorised, tells them apart for less
     // than the same test pixel by pixel on the checkerboard (a 720p check in Chromium 4.4 -> 4.0 ms).
-    let mut busy = vec![false; w];
+    let mut busy = vec![0u8; w];
     for (y, x0, x1) in roi.rows().step_by(rows) {
         if y < 2 || y + 2 >= h {
             continue;
@@ -120,10 +120,23 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
         for (b, ((east, west), (south, north))) in busy[first..end].iter_mut().zip(across.zip(down))
         {
             let (gx, gy) = (east - west, south - north);
-            *b = crate::frame::max(gx.abs(), gy.abs()) >= min_grad;
+            *b = u8::from(crate::frame::max(gx.abs(), gy.abs()) >= min_grad);
         }
-        for x in (first..end).step_by(2) {
-            if !busy[x] {
+        // The checkerboard's pixels of the row, four at a time passed over where none is busy (the
+        // even bytes of eight).
+        const EVEN: u64 = 0x00ff_00ff_00ff_00ff;
+        let mut next = first;
+        while next < end {
+            let x = next;
+            if x + 8 <= end {
+                let eight: [u8; 8] = busy[x..x + 8].try_into().unwrap_or([1; 8]);
+                if u64::from_le_bytes(eight) & EVEN == 0 {
+                    next += 8;
+                    continue;
+                }
+            }
+            next += 2;
+            if busy[x] == 0 {
                 continue;
             }
             let i = y * w + x;
