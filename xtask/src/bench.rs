@@ -238,6 +238,8 @@ function laplacianVariance(px, w, h) {
   return v;
 }
 
+// The server isolates this page (see `serve`): without it the clock ticks in 100 us steps.
+if (!crossOriginIsolated) throw new Error("the bench page is not cross-origin isolated: its clock is coarse");
 const out = {};
 for (const [w, h] of [[4000, 3000], [1280, 720]]) {
   const px = new Uint8Array(await (await fetch(`frame-${w}x${h}.rgba`)).arrayBuffer());
