@@ -48,7 +48,7 @@ impl Default for GlareConfig {
 }
 
 /// Cell side in working pixels.
-const CELL: usize = 8;
+pub const CELL: usize = 8;
 /// How many cells out the halo ring reaches.
 const RING: usize = 3;
 
@@ -75,6 +75,19 @@ pub struct Cells {
     ch: usize,
     dark: Vec<f32>,
     chroma: Vec<u32>,
+}
+
+impl Cells {
+    /// Cells across and down.
+    pub fn size(&self) -> (usize, usize) {
+        (self.cw, self.ch)
+    }
+
+    /// The darkest luma and the summed chroma of the cell `(cx, cy)`; both must be in range.
+    pub fn at(&self, cx: usize, cy: usize) -> (f32, u32) {
+        let k = cy * self.cw + cx;
+        (self.dark[k], self.chroma[k])
+    }
 }
 
 /// Builds [`Cells`] from the frame's rows, given in order: each column's darkest luma and summed chroma
