@@ -235,25 +235,15 @@ pub fn background(frame: &Frame, doc: &Roi, found: Option<&Found>, cfg: &Framing
             .iter()
             .flatten()
             .fold((usize::MAX, 0), |(lo, hi), &(a, b)| (lo.min(a), hi.max(b)));
-        // Every other column from `from` (even) to `to`: which are edges, by one straight pass over
-        // the whole stretch (vectorised; cheaper than pixel by pixel on the grid), then counted.
-        let (above, row, below) = (
-            &frame.luma[(y - 1) * w..y * w],
-            &frame.luma[y * w..(y + 1) * w],
-            &frame.luma[(y + 1) * w..(y + 2) * w],
-        );
+        // Every other column from `from` (even) to `to`: which are edges, flagged along the whole
+        // stretch (see `flag_row`), then counted on the grid.
         let mut count = |from: usize, to: usize| {
             if from >= to {
                 return;
             }
-            let across = row[from + 1..to + 1].iter().zip(&row[from - 1..to - 1]);
-            let down = below[from..to].iter().zip(&above[from..to]);
-            for (f, ((east, west), (south, north))) in
-                flags[from..to].iter_mut().zip(across.zip(down))
-            {
-                let (gx, gy) = (east - west, south - north);
-                *f = u8::from(gx * gx + gy * gy > 24.0 * 24.0);
-            }
+            crate::frame::flag_row(&frame.luma, w, y, (from, to), &mut flags, |gx, gy| {
+                u8::from(gx * gx + gy * gy > 24.0 * 24.0)
+            });
             n += (to - from).div_ceil(2);
             edges += flags[from..to]
                 .iter()

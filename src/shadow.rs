@@ -49,9 +49,9 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
             // Every other pixel of every other row, 64 of the cell's 256: the paper's level is as clear
             // in a quarter of them (synthetic-dev's shadow measures move by 0.0008 at the median, 0.018
             // at most, no verdict), and the selection below was most of this check's time (11% of a
-            // 720p check with every other row, natively).
-            // As their bits: luma is never negative, and the bits of non-negative floats are in their
-            // order, which integers compare faster than floats' total order does.
+            // 720p check with every other row, natively). It selects among the samples' bits: luma is
+            // never negative, and the bits of non-negative floats are in their order, which integers
+            // compare faster than floats' total order does.
             buf.clear();
             for y in (y0..y0 + CELL).step_by(2) {
                 buf.extend(

@@ -121,23 +121,15 @@ pub fn measure_given(frame: &Frame, roi: &Roi, st: &LumaStats, percentile: f32) 
         if first >= end {
             continue;
         }
-        let (above, row, below) = (
-            &l[(y - 1) * w..y * w],
-            &l[y * w..(y + 1) * w],
-            &l[(y + 1) * w..(y + 2) * w],
-        );
         if VECTORS {
-            let across = row[first + 1..end + 1].iter().zip(&row[first - 1..end - 1]);
-            let down = below[first..end].iter().zip(&above[first..end]);
-            for (b, ((east, west), (south, north))) in
-                busy[first..end].iter_mut().zip(across.zip(down))
-            {
-                *b = steep(east - west, south - north, min_grad);
-            }
+            crate::frame::flag_row(l, w, y, (first, end), &mut busy, |gx, gy| {
+                steep(gx, gy, min_grad)
+            });
         } else {
             // Without vectors, the checkerboard's pixels alone (the others are never read).
             for x in (first..end).step_by(2) {
-                busy[x] = steep(row[x + 1] - row[x - 1], below[x] - above[x], min_grad);
+                let i = y * w + x;
+                busy[x] = steep(l[i + 1] - l[i - 1], l[i + w] - l[i - w], min_grad);
             }
         }
         // The checkerboard's pixels of the row, four at a time passed over where none is busy (the
