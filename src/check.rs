@@ -60,7 +60,8 @@ pub const CENTRAL_FRACTION: f32 = 0.6;
 
 /// Checks one photo. Never panics, whatever the view's size.
 pub fn check(view: &RgbaView, opts: &Options) -> Report {
-    let frame = Frame::new(view);
+    // The finder's coarser copy only where the finder runs.
+    let frame = Frame::build(view, opts.document.is_none());
     let cfg = &opts.config;
     let (pw, ph) = (view.width() as f32, view.height() as f32);
     let found: Option<Found> = match opts.document {

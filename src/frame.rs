@@ -51,7 +51,8 @@ pub struct Frame {
     /// The glare check's cells; none for a part of a frame ([`Frame::crop`]).
     pub cells: Cells,
     /// The luma box-filtered again for the document finder's lines (see [`Coarse`]), built in the same
-    /// pass; `None` for a part of a frame ([`Frame::crop`]).
+    /// pass; `None` for a part of a frame ([`Frame::crop`]) or one built without it ([`Frame::build`]):
+    /// the finder then reduces the luma itself.
     pub coarse: Option<Coarse>,
 }
 
@@ -135,8 +136,15 @@ impl Boxer {
 
 impl Frame {
     /// Box-filters `view` down by the smallest integer factor that brings its longer side to
-    /// [`WORKING_SIDE`] or less (partial boxes at the right and bottom edges are dropped).
+    /// [`WORKING_SIDE`] or less (partial boxes at the right and bottom edges are dropped), with the
+    /// document finder's coarser copy.
     pub fn new(view: &RgbaView) -> Self {
+        Self::build(view, true)
+    }
+
+    /// [`Frame::new`], with the document finder's coarser copy only if `coarse` (a check given the
+    /// document's corners runs no finder).
+    pub fn build(view: &RgbaView, coarse: bool) -> Self {
         let (pw, ph) = (view.width(), view.height());
         let scale = pw.max(ph).div_ceil(WORKING_SIDE).max(1);
         let w = (pw / scale).max(1) as usize;
@@ -146,30 +154,18 @@ impl Frame {
         // Chroma is needed only summed over the glare check's cells: one row of it at a time.
         let mut crow = vec![0u8; w];
         let mut cells = CellRows::new(w, h);
-        let mut coarse = Boxer::new(w, h, crate::document::coarse_factor(w, h));
-        if s == 1 {
-            // Most video frames and small photos: one pass, one pixel each.
-            for (y, lrow) in luma.chunks_exact_mut(w).enumerate() {
-                convert(view.row(y as u32), lrow, &mut crow);
-                coarse.push(lrow);
-                cells.add(y, lrow, &crow);
-            }
-            return Self {
-                w,
-                h,
-                scale,
-                luma,
-                cells: cells.finish(),
-                coarse: Some(coarse.finish()),
-            };
-        }
-        // Sum each column of the box's rows first (a straight pass along the row, which the compiler
-        // vectorises), then the columns of each box: the pixels are read once, in order.
+        let mut boxer = coarse.then(|| Boxer::new(w, h, crate::document::coarse_factor(w, h)));
+        // Reduced (s > 1): sum each column of the box's rows first (a straight pass along the row,
+        // which the compiler vectorises), then the columns of each box: the pixels are read once, in
+        // order. At full scale (most video frames and small photos) one pixel each.
         let rows_per = s.min(ph as usize);
         let cols_per = s.min(pw as usize);
         let span = if cols_per == s { w * s } else { cols_per };
-        let mut col_y = vec![0u32; span];
-        let mut col_c = vec![0u32; span];
+        let (mut col_y, mut col_c) = if s > 1 {
+            (vec![0u32; span], vec![0u32; span])
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let n = (rows_per * cols_per) as u32;
         let norm = 1.0 / (256.0 * n as f32);
         // The chroma sum's integer mean by a multiplication: an integer division per pixel is slow in
@@ -177,27 +173,33 @@ impl Frame {
         // product's rounding error, so adding a ten-thousandth makes the truncation exact.
         let inv = 1.0 / n as f32;
         let mean = |sum: u32| (sum as f32 * inv + 1e-4) as u8;
-        for (oy, lrow) in luma.chunks_exact_mut(w).enumerate() {
-            col_y.fill(0);
-            col_c.fill(0);
-            for dy in 0..rows_per {
-                accumulate(
-                    &view.row((oy * s + dy) as u32)[..span * 4],
-                    &mut col_y,
-                    &mut col_c,
-                );
+        for (y, lrow) in luma.chunks_exact_mut(w).enumerate() {
+            if s == 1 {
+                convert(view.row(y as u32), lrow, &mut crow);
+            } else {
+                col_y.fill(0);
+                col_c.fill(0);
+                for dy in 0..rows_per {
+                    accumulate(
+                        &view.row((y * s + dy) as u32)[..span * 4],
+                        &mut col_y,
+                        &mut col_c,
+                    );
+                }
+                for (((l, c), ys), cs) in lrow
+                    .iter_mut()
+                    .zip(crow.iter_mut())
+                    .zip(col_y.chunks_exact(cols_per))
+                    .zip(col_c.chunks_exact(cols_per))
+                {
+                    *l = ys.iter().sum::<u32>() as f32 * norm;
+                    *c = mean(cs.iter().sum::<u32>());
+                }
             }
-            for (((l, c), ys), cs) in lrow
-                .iter_mut()
-                .zip(crow.iter_mut())
-                .zip(col_y.chunks_exact(cols_per))
-                .zip(col_c.chunks_exact(cols_per))
-            {
-                *l = ys.iter().sum::<u32>() as f32 * norm;
-                *c = mean(cs.iter().sum::<u32>());
+            if let Some(b) = boxer.as_mut() {
+                b.push(lrow);
             }
-            coarse.push(lrow);
-            cells.add(oy, lrow, &crow);
+            cells.add(y, lrow, &crow);
         }
         Self {
             w,
@@ -205,7 +207,7 @@ impl Frame {
             scale,
             luma,
             cells: cells.finish(),
-            coarse: Some(coarse.finish()),
+            coarse: boxer.map(Boxer::finish),
         }
     }
 
