@@ -33,11 +33,13 @@ const ready = init({ module_or_path: module }).then((exports) => {
 });
 
 // The browser compiles wasm lazily, a function at its first call and with its optimising compiler only
-// once it has run a while: the first photo took 46-84 ms to check where later ones take 10. A small
-// made-up photo, checked and straightened right after the worker says it is ready, has the code
-// compiled while the person picks their photo.
-function warmUp() {
-  const w = 640, h = 360;
+// once it has run a while, and its image decoders start cold too. Right after the worker says it is
+// ready, while the person picks their photo, a made-up photo the size of a camera frame is checked and
+// straightened, and two small ones, a JPEG and a PNG, are decoded and copied in as a chosen file is.
+// A 1280x720 photo's first check took 10-16 ms after a warm-up at 640x360 (later ones 4.6), 6-8 ms after
+// this one; its first decode 23-25 ms, 17-22 ms (cold page loads in Chromium, `cargo xtask bench`).
+async function warmUp() {
+  const w = 1280, h = 720;
   const px = inputView(w, h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -50,6 +52,13 @@ function warmUp() {
   }
   input.check(undefined, "any");
   input.flatten(new Float32Array([w * 0.25, h * 0.2, w * 0.75, h * 0.2, w * 0.75, h * 0.8, w * 0.25, h * 0.8]), 200);
+  const small = new OffscreenCanvas(64, 48);
+  small.getContext("2d").fillRect(8, 8, 32, 24);
+  for (const type of ["image/jpeg", "image/png"]) {
+    const bitmap = await decode(await small.convertToBlob({ type }));
+    await fill(bitmap);
+    bitmap.close();
+  }
 }
 
 class CheckError extends Error {
@@ -211,4 +220,4 @@ const ok = await ready.then(() => true, () => false);
 self.postMessage({ ready: ok });
 // Right after saying ready, before any photo (the queue holds them until it is done). Whatever
 // happens in it, the queue moves on: a warm-up that failed must not hold every photo after it.
-if (ok) queue = queue.then(() => new Promise((done) => setTimeout(() => { try { warmUp(); } catch {} finally { done(); } })));
+if (ok) queue = queue.then(() => new Promise((done) => setTimeout(done))).then(warmUp).catch(() => {});
