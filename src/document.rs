@@ -538,17 +538,22 @@ fn area(q: &[[f32; 2]; 4]) -> f32 {
 /// pixels) within `R` pixels of it: a gradient of 4 or more pointing along the normal.
 #[inline(always)]
 fn edge_across<const R: i32>(g: &Grad, x: f32, y: f32, n: [f32; 2]) -> bool {
-    (-R..=R).any(|o| {
+    // A loop rather than `any`, whose closure the wasm build called for every offset (4% of a 720p
+    // check in Chromium).
+    for o in -R..=R {
         let o = o as f32;
         // Non-negative (x, y >= 1): truncation after adding a half rounds.
         let (px, py) = ((x + o * n[0] + 0.5) as usize, (y + o * n[1] + 0.5) as usize);
         if px >= g.w || py >= g.h {
-            return false;
+            continue;
         }
         let i = py * g.w + px;
         let m = g.mag[i];
-        m >= 4.0 && (g.gx[i] * n[0] + g.gy[i] * n[1]).abs() / m > 0.94
-    })
+        if m >= 4.0 && (g.gx[i] * n[0] + g.gy[i] * n[1]).abs() / m > 0.94 {
+            return true;
+        }
+    }
+    false
 }
 
 /// What a side's sample at `(x, y)` (Hough pixels) shows, an edge counting within `R` pixels across the
