@@ -159,3 +159,29 @@ fn the_working_frame_matches_its_definition_exactly() {
         }
     }
 }
+
+/// The Hough votes' SIMD128 kernel against the scalar code it stands for (in the SIMD128 build, which
+/// `cargo xtask test` runs these tests in): the same accumulator entries for pixels all over frames up
+/// to the finder's size, at every angle bin.
+#[wasm_bindgen_test]
+fn the_hough_votes_land_where_the_scalar_code_puts_them() {
+    use id_photo_check::document::{VoteTables, HOUGH_SIDE, THETA_BINS};
+    let tables = VoteTables::new();
+    let mut seed = 0x9E37_79B9u32;
+    let mut next = |n: u32| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (seed >> 8) % n
+    };
+    for _ in 0..20_000 {
+        let (w, h) = (1 + next(HOUGH_SIDE as u32), 1 + next(HOUGH_SIDE as u32));
+        let (x, y) = (next(w) as f32, next(h) as f32);
+        let diag = ((w * w + h * h) as f32).sqrt().ceil();
+        for tb in 0..=THETA_BINS {
+            let (simd, scalar) = (
+                tables.seven(x, y, tb, diag),
+                tables.seven_scalar(x, y, tb, diag),
+            );
+            assert_eq!(simd[..7], scalar[..7], "({x}, {y}) in {w}x{h}, bin {tb}");
+        }
+    }
+}
