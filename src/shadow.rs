@@ -34,7 +34,6 @@ const CELL: usize = 16;
 pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>)> {
     let (cw, ch) = (frame.w / CELL, frame.h / CELL);
     let mut level = vec![f32::NAN; cw * ch];
-    let mut buf = Vec::with_capacity(CELL * CELL);
     for cy in 0..ch {
         for cx in 0..cw {
             let (x0, y0) = (cx * CELL, cy * CELL);
@@ -46,23 +45,7 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
             {
                 continue;
             }
-            // Every other pixel of every other row, 64 of the cell's 256: the paper's level is as clear
-            // in a quarter of them (synthetic-dev's shadow measures move by 0.0008 at the median, 0.018
-            // at most, no verdict), and the selection below was most of this check's time (11% of a
-            // 720p check with every other row, natively). It selects among the samples' bits: luma is
-            // never negative, and the bits of non-negative floats are in their order, which integers
-            // compare faster than floats' total order does.
-            buf.clear();
-            for y in (y0..y0 + CELL).step_by(2) {
-                buf.extend(
-                    frame.luma[y * frame.w + x0..y * frame.w + x0 + CELL]
-                        .iter()
-                        .step_by(2)
-                        .map(|v| v.to_bits()),
-                );
-            }
-            let k = buf.len() * 9 / 10;
-            level[cy * cw + cx] = f32::from_bits(*buf.select_nth_unstable(k).1);
+            level[cy * cw + cx] = cell_level(&frame.luma, frame.w, x0, y0);
         }
     }
     let mut smooth = vec![f32::NAN; cw * ch];
@@ -115,6 +98,92 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
         h: ((y1 - y0) * CELL) as f32,
     });
     Some((drop, rect))
+}
+
+/// Samples per cell: every other pixel of every other row.
+const SAMPLES: usize = (CELL / 2) * (CELL / 2);
+
+/// The paper's level in the cell whose top-left pixel is `(x0, y0)` of a luma image `w` wide: the 90th
+/// percentile of the cell's samples, the 7th highest of 64. A quarter of its pixels show the paper's
+/// level as clearly as all of them (synthetic-dev's shadow measures move by 0.0008 at the median, 0.018
+/// at most, no verdict). The SIMD128 kernel where the build has it.
+pub fn cell_level(luma: &[f32], w: usize, x0: usize, y0: usize) -> f32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return cell_level_simd128(luma, w, x0, y0);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    cell_level_scalar(luma, w, x0, y0)
+}
+
+/// The reference for [`cell_level`], and its code wherever there is no SIMD kernel: a selection among
+/// the samples' bits (luma is never negative, and the bits of non-negative floats are in their order,
+/// which integers compare faster than floats' total order does).
+pub fn cell_level_scalar(luma: &[f32], w: usize, x0: usize, y0: usize) -> f32 {
+    let mut samples = [0u32; SAMPLES];
+    let rows = (y0..y0 + CELL).step_by(2);
+    for (out, y) in samples.chunks_exact_mut(CELL / 2).zip(rows) {
+        let row = &luma[y * w + x0..y * w + x0 + CELL];
+        for (o, v) in out.iter_mut().zip(row.iter().step_by(2)) {
+            *o = v.to_bits();
+        }
+    }
+    f32::from_bits(*samples.select_nth_unstable(SAMPLES * 9 / 10).1)
+}
+
+/// [`cell_level`] without a selection, which was a tenth of a 720p check in Chromium: each of four lanes
+/// keeps the seven highest of its sixteen samples (an insertion that compares with all seven and never
+/// branches), then the lanes' sevens are merged pairwise, each merge keeping the seven highest of
+/// fourteen, and the lowest of the last seven is the answer. The samples' bits compared as integers,
+/// as in [`cell_level_scalar`], so the same answer (`tests/wasm.rs` compares them).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
+fn cell_level_simd128(luma: &[f32], w: usize, x0: usize, y0: usize) -> f32 {
+    use core::arch::wasm32::*;
+    const TOP: usize = SAMPLES - SAMPLES * 9 / 10;
+    // Per lane, the TOP highest so far, lowest first (zeros until TOP have come: luma is never below).
+    let mut best = [u32x4_splat(0); TOP];
+    for y in (y0..y0 + CELL).step_by(2) {
+        let row = &luma[y * w + x0..y * w + x0 + CELL];
+        // SAFETY: `row` is CELL = 16 floats and each load reads 4 from 0, 4, 8 or 12; v128 loads need
+        // no alignment.
+        let q = |i: usize| unsafe { v128_load(row[i..].as_ptr().cast::<v128>()) };
+        for v in [
+            i32x4_shuffle::<0, 2, 4, 6>(q(0), q(4)),
+            i32x4_shuffle::<0, 2, 4, 6>(q(8), q(12)),
+        ] {
+            // v joins, the lowest leaves: entry j becomes max(entry j, min(entry j + 1, v)).
+            for j in 0..TOP - 1 {
+                best[j] = u32x4_max(best[j], u32x4_min(best[j + 1], v));
+            }
+            best[TOP - 1] = u32x4_max(best[TOP - 1], v);
+        }
+    }
+    // The TOP highest of two sorted lists are the larger of each entry of one and the mirror entry of
+    // the other (a bitonic half-cleaner), lowest first falling then rising.
+    let merge = |a: &[v128; TOP], b: &[v128; TOP]| -> [v128; TOP] {
+        core::array::from_fn(|i| u32x4_max(a[i], b[TOP - 1 - i]))
+    };
+    let lanes_10 = best.map(|v| i32x4_shuffle::<1, 0, 3, 2>(v, v));
+    let pairs = merge(&best, &lanes_10);
+    // Sorted again by a bitonic merger of eight, the eighth the highest value (after a falling then
+    // rising run, it keeps the run so).
+    let mut s = [u32x4_splat(u32::MAX); 8];
+    s[..TOP].copy_from_slice(&pairs);
+    for (stride, blocks) in [(4, 8), (2, 4), (1, 2)] {
+        for base in (0..8).step_by(blocks) {
+            for i in base..base + stride {
+                let (lo, hi) = (
+                    u32x4_min(s[i], s[i + stride]),
+                    u32x4_max(s[i], s[i + stride]),
+                );
+                (s[i], s[i + stride]) = (lo, hi);
+            }
+        }
+    }
+    let sorted: [v128; TOP] = core::array::from_fn(|i| s[i]);
+    let lanes_32 = sorted.map(|v| i32x4_shuffle::<2, 3, 0, 1>(v, v));
+    let all = merge(&sorted, &lanes_32);
+    let lowest = all[1..].iter().fold(all[0], |m, &v| u32x4_min(m, v));
+    f32::from_bits(u32x4_extract_lane::<0>(lowest))
 }
 
 /// The shadow check: value is the fraction of light lost in the darkest part of the document.

@@ -185,3 +185,31 @@ fn the_hough_votes_land_where_the_scalar_code_puts_them() {
         }
     }
 }
+
+/// The shadow's per-cell paper level, the SIMD128 kernel against the selection it stands for: luma of
+/// few distinct levels (ties everywhere, as on flat paper) and of many, black and blown-out pixels.
+#[wasm_bindgen_test]
+fn the_paper_level_of_a_cell_is_what_the_selection_finds() {
+    use id_photo_check::shadow::{cell_level, cell_level_scalar};
+    let mut seed = 0x2545_F491u32;
+    let (w, h) = (96, 64);
+    for levels in [2u32, 3, 5, 256, 1 << 16] {
+        for _ in 0..40 {
+            let luma: Vec<f32> = (0..w * h)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    ((seed >> 8) % levels) as f32 * (255.0 / (levels - 1) as f32)
+                })
+                .collect();
+            for y0 in (0..h - 15).step_by(5) {
+                for x0 in (0..w - 15).step_by(3) {
+                    assert_eq!(
+                        cell_level(&luma, w, x0, y0).to_bits(),
+                        cell_level_scalar(&luma, w, x0, y0).to_bits(),
+                        "{levels} levels, cell at {x0},{y0}"
+                    );
+                }
+            }
+        }
+    }
+}
