@@ -213,3 +213,52 @@ fn the_paper_level_of_a_cell_is_what_the_selection_finds() {
         }
     }
 }
+
+/// The luma statistics (histogram of rounded levels, their sum) with the SIMD128 kernel against their
+/// definition computed here sample by sample: regions small enough to take every pixel and large enough
+/// to take a quarter, rows of every length, a quadrilateral's spans starting at odd and even columns.
+#[wasm_bindgen_test]
+fn the_luma_statistics_match_their_definition_exactly() {
+    use id_photo_check::exposure::{quantile, stats};
+    use id_photo_check::frame::{Frame, Roi};
+    use id_photo_check::RgbaView;
+    let mut seed = 0x2545_F491u32;
+    for (w, h) in [(61, 37), (300, 200), (641, 359), (1280, 720)] {
+        let px: Vec<u8> = (0..w * h * 4)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 24) as u8
+            })
+            .collect();
+        let f = Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"));
+        let (fw, fh) = (f.w as f32, f.h as f32);
+        let quad = [
+            [fw * 0.13, fh * 0.21],
+            [fw * 0.91, fh * 0.07],
+            [fw * 0.83, fh * 0.88],
+            [fw * 0.05, fh * 0.71],
+        ];
+        for roi in [Roi::full(f.w, f.h), Roi::quad(f.w, f.h, quad)] {
+            let (mut hist, mut sum) = ([0u32; 256], 0f64);
+            let step = if roi.area() > 65_536 { 2 } else { 1 };
+            for (r, (y, x0, x1)) in roi.rows().step_by(step).enumerate() {
+                let mut x = x0 + r % step;
+                while x < x1 {
+                    let v = f.luma[y * f.w + x];
+                    hist[(v + 0.5) as usize & 255] += 1;
+                    sum += f64::from(v);
+                    x += step;
+                }
+            }
+            let n: u32 = hist.iter().sum();
+            let s = stats(&f, &roi);
+            assert_eq!(s.mean, (sum / f64::from(n)) as f32, "{w}x{h} step {step}");
+            for (p, q) in s.p.iter().zip([0.02f32, 0.10, 0.5, 0.90, 0.98]) {
+                assert_eq!(*p, quantile(&hist, q) as f32, "{w}x{h} step {step}");
+            }
+            let share = |c: u32| c as f32 / n as f32;
+            assert_eq!(s.white, share(hist[250..].iter().sum()), "{w}x{h}");
+            assert_eq!(s.black, share(hist[..=5].iter().sum()), "{w}x{h}");
+        }
+    }
+}
