@@ -250,27 +250,9 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
 /// Ridge pixels of the gradient (local maxima across the edge) above a floor.
 fn ridges(g: &Grad) -> Vec<usize> {
     let (w, h) = (g.w, g.h);
-    // The 95th percentile of the non-zero magnitudes, to a quarter level (a Sobel magnitude of luma
-    // is below 256 * 1.42), from a histogram rather than a selection over a copy of them all.
-    const PER: f32 = 4.0;
-    let mut hist = [0u32; 1536];
-    let mut zero = 0u32;
-    for &m in &g.mag {
-        hist[((m * PER) as usize).min(1535)] += 1;
-        zero += u32::from(m <= 0.0);
-    }
-    let nonzero = g.mag.len() as u32 - zero;
-    if nonzero == 0 {
+    let Some(floor) = ridge_floor(&g.mag) else {
         return Vec::new();
-    }
-    let mut above = nonzero - nonzero * 95 / 100;
-    let mut bin = hist.len() - 1;
-    while bin > 0 && hist[bin] < above {
-        above -= hist[bin];
-        bin -= 1;
-    }
-    let p95 = bin as f32 / PER;
-    let floor = (0.25 * p95).max(3.0);
+    };
     // Each candidate is written and kept when it is a ridge: whether it is depends on the texture and
     // is no branch the processor can predict (as for the Hough votes' bins, below).
     let mut out = vec![0usize; w * h];
@@ -302,6 +284,85 @@ fn ridges(g: &Grad) -> Vec<usize> {
     }
     out.truncate(n);
     out
+}
+
+/// Levels per unit of gradient magnitude in [`ridge_floor`]'s histogram.
+const PER: f32 = 4.0;
+/// Its bins: a Sobel magnitude of luma is below 256 * 1.42.
+const MAG_BINS: usize = 1536;
+
+/// The gradient magnitude a ridge pixel must reach: a quarter of the 95th percentile of the non-zero
+/// magnitudes, at least 3 (`None` when every magnitude is zero). The percentile to a quarter level,
+/// from a histogram rather than a selection over a copy of them all; the SIMD128 kernel where the build
+/// has it.
+pub fn ridge_floor(mag: &[f32]) -> Option<f32> {
+    let mut hist = [0u32; MAG_BINS];
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let zero = magnitude_histogram_simd128(mag, &mut hist);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let zero = magnitude_histogram(mag, &mut hist);
+    floor_of(mag.len(), zero, &hist)
+}
+
+/// The reference for [`ridge_floor`], and its code wherever there is no SIMD kernel.
+pub fn ridge_floor_scalar(mag: &[f32]) -> Option<f32> {
+    let mut hist = [0u32; MAG_BINS];
+    let zero = magnitude_histogram(mag, &mut hist);
+    floor_of(mag.len(), zero, &hist)
+}
+
+/// Adds each magnitude's level to `hist`; returns how many are zero.
+fn magnitude_histogram(mag: &[f32], hist: &mut [u32; MAG_BINS]) -> u32 {
+    let mut zero = 0u32;
+    for &m in mag {
+        hist[((m * PER) as usize).min(MAG_BINS - 1)] += 1;
+        zero += u32::from(m <= 0.0);
+    }
+    zero
+}
+
+/// [`magnitude_histogram`] four magnitudes at a time: the same levels (non-negative, so truncation is
+/// the scalar `as`), the zeros counted in lanes.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
+fn magnitude_histogram_simd128(mag: &[f32], hist: &mut [u32; MAG_BINS]) -> u32 {
+    use core::arch::wasm32::*;
+    let mut zeros = u32x4_splat(0);
+    let mut quads = mag.chunks_exact(4);
+    for q in &mut quads {
+        // SAFETY: `q` is four floats; v128 loads need no alignment.
+        let v = unsafe { v128_load(q.as_ptr().cast::<v128>()) };
+        let bins = u32x4_min(
+            i32x4_trunc_sat_f32x4(f32x4_mul(v, f32x4_splat(PER))),
+            u32x4_splat(MAG_BINS as u32 - 1),
+        );
+        hist[u32x4_extract_lane::<0>(bins) as usize] += 1;
+        hist[u32x4_extract_lane::<1>(bins) as usize] += 1;
+        hist[u32x4_extract_lane::<2>(bins) as usize] += 1;
+        hist[u32x4_extract_lane::<3>(bins) as usize] += 1;
+        // A true comparison is all ones, -1.
+        zeros = i32x4_sub(zeros, f32x4_le(v, f32x4_splat(0.0)));
+    }
+    let lanes = u32x4_extract_lane::<0>(zeros)
+        + u32x4_extract_lane::<1>(zeros)
+        + u32x4_extract_lane::<2>(zeros)
+        + u32x4_extract_lane::<3>(zeros);
+    lanes + magnitude_histogram(quads.remainder(), hist)
+}
+
+fn floor_of(len: usize, zero: u32, hist: &[u32; MAG_BINS]) -> Option<f32> {
+    let nonzero = len as u32 - zero;
+    if nonzero == 0 {
+        return None;
+    }
+    let mut above = nonzero - nonzero * 95 / 100;
+    let mut bin = hist.len() - 1;
+    while bin > 0 && hist[bin] < above {
+        above -= hist[bin];
+        bin -= 1;
+    }
+    let p95 = bin as f32 / PER;
+    Some((0.25 * p95).max(3.0))
 }
 
 /// The direction of the gradient `(gx, gy)` modulo a half turn, in `[0, pi]`: `atan2` folded, by a

@@ -262,3 +262,26 @@ fn the_luma_statistics_match_their_definition_exactly() {
         }
     }
 }
+
+/// The finder's ridge floor (from a histogram of gradient magnitudes) with the SIMD128 kernel against
+/// the scalar code: zeros, magnitudes past the histogram's last level, lengths of every remainder.
+#[wasm_bindgen_test]
+fn the_ridge_floor_is_what_the_scalar_histogram_gives() {
+    use id_photo_check::document::{ridge_floor, ridge_floor_scalar};
+    let mut seed = 0x9E37_79B9u32;
+    for case in 0..400 {
+        let len = 1 + case * 37 % 5000;
+        let mag: Vec<f32> = (0..len)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                match seed >> 29 {
+                    0 | 1 => 0.0,
+                    2 => (seed >> 8 & 0xffff) as f32 * 0.01,
+                    _ => (seed >> 8 & 0xfff) as f32 * [0.003, 0.05, 0.2][case % 3],
+                }
+            })
+            .collect();
+        assert_eq!(ridge_floor(&mag), ridge_floor_scalar(&mag), "case {case}");
+    }
+    assert_eq!(ridge_floor(&[0.0; 9]), None);
+}
