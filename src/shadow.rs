@@ -103,10 +103,10 @@ pub fn measure(frame: &Frame, roi: &Roi, warn: f32) -> Option<(f32, Option<Rect>
 /// Samples per cell: every other pixel of every other row.
 const SAMPLES: usize = (CELL / 2) * (CELL / 2);
 
-/// The paper's level in the cell whose top-left pixel is `(x0, y0)` of a luma image `w` wide: the 90th
-/// percentile of the cell's samples, the 7th highest of 64. A quarter of its pixels show the paper's
-/// level as clearly as all of them (synthetic-dev's shadow measures move by 0.0008 at the median, 0.018
-/// at most, no verdict). The SIMD128 kernel where the build has it.
+/// The paper's level in the cell whose top-left pixel is `(x0, y0)` of a luma image `w` wide (the cell
+/// lies within it): the 90th percentile of the cell's samples, the 7th highest of 64. A quarter of its
+/// pixels show the paper's level as clearly as all of them (synthetic-dev's shadow measures move by
+/// 0.0008 at the median, 0.018 at most, no verdict). The SIMD128 kernel where the build has it.
 pub fn cell_level(luma: &[f32], w: usize, x0: usize, y0: usize) -> f32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     return cell_level_simd128(luma, w, x0, y0);

@@ -36,8 +36,9 @@ const ready = init({ module_or_path: module }).then((exports) => {
 // once it has run a while, and its image decoders start cold too. Right after the worker says it is
 // ready, while the person picks their photo, a made-up photo the size of a camera frame is checked and
 // straightened, and two small ones, a JPEG and a PNG, are decoded and copied in as a chosen file is.
-// A 1280x720 photo's first check took 10-16 ms after a warm-up at 640x360 (later ones 4.6), 6-8 ms after
-// this one; its first decode 23-25 ms, 17-22 ms (cold page loads in Chromium, `cargo xtask bench`).
+// A 1280x720 photo's first check took 13-14 ms after a warm-up at 640x360 (later ones 3.6), 7-8 ms after
+// this one; its first decode 23-25 ms, then 17-22 (rounds of 21 cold loads in headless Chromium,
+// alternated with the warm-up before).
 async function warmUp() {
   const w = 1280, h = 720;
   const px = inputView(w, h);
