@@ -27,10 +27,11 @@ try {
   await maker.close();
 
   // Cold start in fresh contexts (empty cache), several times: one load's figures vary by tens of
-  // milliseconds on a shared machine. For each, every byte the page fetches and, in the page's own
-  // clock, the time from navigation to the checker being ready, then from the photo handed over to its
-  // verdict on screen; the load with the median total is reported, with the range of totals.
-  const COLD_RUNS = 7;
+  // milliseconds on a shared machine (seven loads' median moved by 10-30 ms from one run to the next,
+  // their range 132-297 ms). For each, every byte the page fetches and, in the page's own clock, the
+  // time from navigation to the checker being ready, then from the photo handed over to its verdict on
+  // screen; the load with the median total is reported, with the range of totals.
+  const COLD_RUNS = 15;
   const loads = [];
   let context = null;
   let p = null;

@@ -2,7 +2,7 @@
 //! RGBA frame, natively and in headless Chromium (both wasm builds the page may load), beside OpenCV.js
 //! computing only the variance of the Laplacian on the same frames, interleaved in one run so the
 //! figures compare on the same machine at the same moment; then the page's cold start (the median of
-//! seven loads) and a 12-megapixel JPEG through the page. Writes `target/bench/bench.json`, which the
+//! fifteen loads) and a 12-megapixel JPEG through the page. Writes `target/bench/bench.json`, which the
 //! README's table is written from.
 
 use std::fmt::Write as _;
