@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: time per frame of the full check on a 12-megapixel (4000x3000) and a 1280x720
-//! RGBA frame, natively and in headless Chromium (both wasm builds the page may load), beside OpenCV.js
+//! RGBA frame, natively and in headless Chromium (both wasm builds the page may load), each also given
+//! the document's corners (the check without its finder), beside OpenCV.js
 //! computing only the variance of the Laplacian on the same frames, interleaved in one run so the
 //! figures compare on the same machine at the same moment; then the page's cold start (the median of
 //! fifteen loads) and a 12-megapixel JPEG through the page. Writes `target/bench/bench.json`, which the
@@ -52,6 +53,13 @@ pub fn run() -> Result<(), String> {
         scene.blur_sigma = 0.0;
         let px = render(&scene);
         std::fs::write(dir.join(format!("frame-{w}x{h}.rgba")), &px).map_err(|e| e.to_string())?;
+        // The document's corners, for the check given them in the browser too.
+        let corners: Vec<String> = scene.corners.iter().flatten().map(f32::to_string).collect();
+        std::fs::write(
+            dir.join(format!("frame-{w}x{h}.corners.json")),
+            format!("[{}]", corners.join(",")),
+        )
+        .map_err(|e| e.to_string())?;
         if w == 4000 {
             // A 12-megapixel JPEG, as a phone would save it, for the time from choosing it to the verdict.
             let rgb: Vec<u8> = px
@@ -103,7 +111,7 @@ pub fn run() -> Result<(), String> {
     let (raw_simd, gz_simd) = crate::size::sizes(&build::page_wasm_simd())?;
     let (opencv_raw, opencv_gz) = crate::size::sizes(&opencv)?;
     let mut table = String::from(
-        "| frame | native | wasm SIMD128 | wasm plain | wasm SIMD128, pixels copied in | SIMD / native | OpenCV.js, Laplacian variance only | SIMD / OpenCV.js | native, corners given | finder's share |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| frame | native | wasm SIMD128 | wasm plain | wasm SIMD128, pixels copied in | SIMD / native | OpenCV.js, Laplacian variance only | SIMD / OpenCV.js | native, corners given | finder's share | SIMD128, corners given | finder's share in wasm |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut json = String::from("{\"runs\":");
     let _ = write!(
@@ -127,9 +135,10 @@ pub fn run() -> Result<(), String> {
         let b = &browser[&key];
         let (plain, simd, opencv) = (ms(&b["plain"]), ms(&b["simd"]), ms(&b["opencv"]));
         let copy_in = ms(&b["simd_copy_in"]);
+        let corners = ms(&b["simd_corners"]);
         let _ = writeln!(
             table,
-            "| {key} | {} | {} | {} | {} | {:.2}x | {} | {:.2}x | {cm:.2} ms | +{:.0}% |",
+            "| {key} | {} | {} | {} | {} | {:.2}x | {} | {:.2}x | {cm:.2} ms | +{:.0}% | {:.2} ms | +{:.0}% |",
             cell(*n),
             cell(simd),
             cell(plain),
@@ -137,18 +146,21 @@ pub fn run() -> Result<(), String> {
             simd.0 / n.0,
             cell(opencv),
             simd.0 / opencv.0,
-            100.0 * (n.0 / cm - 1.0)
+            100.0 * (n.0 / cm - 1.0),
+            corners.0,
+            100.0 * (simd.0 / corners.0 - 1.0)
         );
         if i > 0 {
             json.push(',');
         }
         let _ = write!(
             json,
-            "{{\"frame\":\"{key}\",\"native_ms\":{},\"native_without_finder_ms\":{{\"median\":{cm:.3}}},\"wasm_ms\":{},\"wasm_simd_ms\":{},\"wasm_simd_copy_in_ms\":{},\"opencv_laplacian_ms\":{},\"simd_report_identical\":{}}}",
+            "{{\"frame\":\"{key}\",\"native_ms\":{},\"native_without_finder_ms\":{{\"median\":{cm:.3}}},\"wasm_ms\":{},\"wasm_simd_ms\":{},\"wasm_simd_copy_in_ms\":{},\"wasm_simd_corners_given_ms\":{},\"opencv_laplacian_ms\":{},\"simd_report_identical\":{}}}",
             obj(*n),
             obj(plain),
             obj(simd),
             obj(copy_in),
+            obj(corners),
             obj(opencv),
             b["same_report"]
         );
@@ -207,8 +219,9 @@ const BENCH_JS: &str = r#"// Any failure ends the run at once with the reason, r
 window.addEventListener("error", (e) => { window.__bench = { error: String(e.message) }; });
 window.addEventListener("unhandledrejection", (e) => { window.__bench = { error: String(e.reason) }; });
 // The browser half of `cargo xtask bench`: per run, interleaved, the full check in the plain wasm and
-// in the SIMD128 wasm (one glue file imported twice under two URLs gives two instances), and OpenCV.js
-// computing only the variance of the Laplacian, each on the same RGBA frame.
+// in the SIMD128 wasm (one glue file imported twice under two URLs gives two instances), the SIMD128
+// check given the document's corners, and OpenCV.js computing only the variance of the Laplacian, each
+// on the same RGBA frame.
 import * as plain from "../id_photo_check.js?plain";
 import * as simd from "../id_photo_check.js?simd";
 
@@ -243,12 +256,15 @@ if (!crossOriginIsolated) throw new Error("the bench page is not cross-origin is
 const out = {};
 for (const [w, h] of [[4000, 3000], [1280, 720]]) {
   const px = new Uint8Array(await (await fetch(`frame-${w}x${h}.rgba`)).arrayBuffer());
+  const corners = new Float32Array(await (await fetch(`frame-${w}x${h}.corners.json`)).json());
   const plainInput = resident(plain, plainWasm, px, w, h);
   const simdInput = resident(simd, simdWasm, px, w, h);
   const engines = {
     simd: () => simdInput.check(),
     plain: () => plainInput.check(),
     simd_copy_in: () => simd.checkRgba(px, w, h),
+    // The check given the document's corners: no finder (its share of the full check, as natively).
+    simd_corners: () => simdInput.check(corners, "any"),
     opencv: () => laplacianVariance(px, w, h),
   };
   const same = JSON.stringify(plainInput.check()) === JSON.stringify(simdInput.check());
