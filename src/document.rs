@@ -142,6 +142,12 @@ impl Line {
             sin: theta.sin(),
         }
     }
+
+    /// Where `p` lies along the line: its coordinate along the line's direction `(-sin, cos)`, the
+    /// parameter a [`Profile`] samples by.
+    fn param(&self, p: [f32; 2]) -> f32 {
+        -p[0] * self.sin + p[1] * self.cos
+    }
 }
 
 /// The reduced image with its gradient.
@@ -296,19 +302,15 @@ const MAG_BINS: usize = 1536;
 /// from a histogram rather than a selection over a copy of them all; the SIMD128 kernel where the build
 /// has it.
 pub fn ridge_floor(mag: &[f32]) -> Option<f32> {
-    let mut hist = [0u32; MAG_BINS];
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let zero = magnitude_histogram_simd128(mag, &mut hist);
+    return floor_of(mag, magnitude_histogram_simd128);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let zero = magnitude_histogram(mag, &mut hist);
-    floor_of(mag.len(), zero, &hist)
+    ridge_floor_scalar(mag)
 }
 
 /// The reference for [`ridge_floor`], and its code wherever there is no SIMD kernel.
 pub fn ridge_floor_scalar(mag: &[f32]) -> Option<f32> {
-    let mut hist = [0u32; MAG_BINS];
-    let zero = magnitude_histogram(mag, &mut hist);
-    floor_of(mag.len(), zero, &hist)
+    floor_of(mag, magnitude_histogram)
 }
 
 /// Adds each magnitude's level to `hist`; returns how many are zero.
@@ -350,9 +352,11 @@ fn magnitude_histogram_simd128(mag: &[f32], hist: &mut [u32; MAG_BINS]) -> u32 {
     lanes + magnitude_histogram(quads.remainder(), hist)
 }
 
-/// [`ridge_floor`] from the histogram of `len` magnitudes, `zero` of them zero.
-fn floor_of(len: usize, zero: u32, hist: &[u32; MAG_BINS]) -> Option<f32> {
-    let nonzero = len as u32 - zero;
+/// [`ridge_floor`] of `mag`, its levels counted by `histogram` (which returns how many are zero).
+fn floor_of(mag: &[f32], histogram: fn(&[f32], &mut [u32; MAG_BINS]) -> u32) -> Option<f32> {
+    let mut hist = [0u32; MAG_BINS];
+    let zero = histogram(mag, &mut hist);
+    let nonzero = mag.len() as u32 - zero;
     if nonzero == 0 {
         return None;
     }
@@ -777,8 +781,7 @@ impl Profile {
         a: [f32; 2],
         b: [f32; 2],
     ) -> (f32, f32, f32) {
-        let t = |p: [f32; 2]| -p[0] * l.sin + p[1] * l.cos;
-        let (ta, tb) = (t(a), t(b));
+        let (ta, tb) = (l.param(a), l.param(b));
         let from = ta.min(tb).floor() - 1.0;
         Self::over::<R>(g, quiet, l, from, (ta.max(tb) - from) as usize + 3).segment(a, b)
     }
@@ -831,16 +834,17 @@ impl Profile {
         }
     }
 
+    /// The sample nearest the point `p` of the line, rounded (a position before the first saturates to
+    /// it, one past the last to the last); not `round`, which is a library call in wasm.
+    fn index(&self, p: [f32; 2]) -> usize {
+        ((p[0] * self.dir[0] + p[1] * self.dir[1] - self.t0 + 0.5) as usize)
+            .min(self.inside.len() - 1)
+    }
+
     /// `(supported, in-frame, unseen)` samples between two points on the line; unseen ones are blown
     /// out, with nothing around that could show an edge (see [`quiet`]).
     fn segment(&self, a: [f32; 2], b: [f32; 2]) -> (f32, f32, f32) {
-        let last = self.inside.len() - 1;
-        let idx = |p: [f32; 2]| {
-            // Rounded to the nearest sample (a negative position saturates to the first); not
-            // `round`, which is a library call in wasm.
-            ((p[0] * self.dir[0] + p[1] * self.dir[1] - self.t0 + 0.5) as usize).min(last)
-        };
-        let (i, j) = (idx(a), idx(b));
+        let (i, j) = (self.index(a), self.index(b));
         let (lo, hi) = (i.min(j), i.max(j));
         (
             self.ok[hi] - self.ok[lo],
@@ -2289,14 +2293,12 @@ fn may_run_on(
     u: [f32; 2],
     most: f32,
 ) -> bool {
-    let t = |p: [f32; 2]| -p[0] * l.sin + p[1] * l.cos;
     let (near, far) = (along(a, u, 3.0), along(a, u, most));
-    let (ta, tf) = (t(a), t(far));
+    let (ta, tf) = (l.param(a), l.param(far));
     let from = ta.min(tf).floor() - 2.0;
     let p = Profile::over::<2>(g, quiet, l, from, (ta.max(tf) - from) as usize + 4);
     let last = p.inside.len() - 1;
-    let idx = |q: [f32; 2]| ((t(q) - p.t0 + 0.5) as usize).min(last);
-    let (ia, j0, j1) = (idx(a), idx(near), idx(far));
+    let (ia, j0, j1) = (p.index(a), p.index(near), p.index(far));
     let (lo, hi) = (j0.min(j1), (j0.max(j1) + 1).min(last));
     (lo..=hi).any(|j| {
         let (from, to) = (ia.min(j), ia.max(j));

@@ -13,6 +13,17 @@ fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &key.into()).expect("object")
 }
 
+/// Pseudo-random numbers for the tests' made-up inputs, the same on every run (a linear congruential
+/// generator with Numerical Recipes' constants).
+struct Lcg(u32);
+
+impl Lcg {
+    fn next(&mut self) -> u32 {
+        self.0 = self.0.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        self.0
+    }
+}
+
 #[wasm_bindgen_test]
 fn a_sharp_card_is_ok_and_a_blurred_one_is_retake() {
     let mut scene = Scene::card(480, 360);
@@ -97,7 +108,7 @@ fn the_flattened_crop_has_the_card_shape() {
 fn the_working_frame_matches_its_definition_exactly() {
     use id_photo_check::frame::{Frame, WORKING_SIDE};
     use id_photo_check::RgbaView;
-    let mut seed = 0x2545_F491u32;
+    let mut rng = Lcg(0x2545_F491u32);
     for (w, h) in [
         (1603, 19),
         (1601, 17),
@@ -108,7 +119,7 @@ fn the_working_frame_matches_its_definition_exactly() {
     ] {
         let px: Vec<u8> = (0..w * h * 4)
             .map(|i| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let seed = rng.next();
                 if i % 11 == 0 {
                     255
                 } else {
@@ -167,11 +178,8 @@ fn the_working_frame_matches_its_definition_exactly() {
 fn the_hough_votes_land_where_the_scalar_code_puts_them() {
     use id_photo_check::document::{VoteTables, HOUGH_SIDE, THETA_BINS};
     let tables = VoteTables::new();
-    let mut seed = 0x9E37_79B9u32;
-    let mut next = |n: u32| {
-        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        (seed >> 8) % n
-    };
+    let mut rng = Lcg(0x9E37_79B9u32);
+    let mut next = |n: u32| (rng.next() >> 8) % n;
     for _ in 0..20_000 {
         let (w, h) = (1 + next(HOUGH_SIDE as u32), 1 + next(HOUGH_SIDE as u32));
         let (x, y) = (next(w) as f32, next(h) as f32);
@@ -191,15 +199,12 @@ fn the_hough_votes_land_where_the_scalar_code_puts_them() {
 #[wasm_bindgen_test]
 fn the_paper_level_of_a_cell_is_what_the_selection_finds() {
     use id_photo_check::shadow::{cell_level, cell_level_scalar};
-    let mut seed = 0x2545_F491u32;
+    let mut rng = Lcg(0x2545_F491u32);
     let (w, h) = (96, 64);
     for levels in [2u32, 3, 5, 256, 1 << 16] {
         for _ in 0..40 {
             let luma: Vec<f32> = (0..w * h)
-                .map(|_| {
-                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    ((seed >> 8) % levels) as f32 * (255.0 / (levels - 1) as f32)
-                })
+                .map(|_| ((rng.next() >> 8) % levels) as f32 * (255.0 / (levels - 1) as f32))
                 .collect();
             for y0 in (0..h - 15).step_by(5) {
                 for x0 in (0..w - 15).step_by(3) {
@@ -222,14 +227,9 @@ fn the_luma_statistics_match_their_definition_exactly() {
     use id_photo_check::exposure::{quantile, stats};
     use id_photo_check::frame::{Frame, Roi};
     use id_photo_check::RgbaView;
-    let mut seed = 0x2545_F491u32;
+    let mut rng = Lcg(0x2545_F491u32);
     for (w, h) in [(61, 37), (300, 200), (641, 359), (1280, 720)] {
-        let px: Vec<u8> = (0..w * h * 4)
-            .map(|_| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                (seed >> 24) as u8
-            })
-            .collect();
+        let px: Vec<u8> = (0..w * h * 4).map(|_| (rng.next() >> 24) as u8).collect();
         let f = Frame::new(&RgbaView::new(&px, w as u32, h as u32).expect("valid"));
         let (fw, fh) = (f.w as f32, f.h as f32);
         let quad = [
@@ -268,12 +268,12 @@ fn the_luma_statistics_match_their_definition_exactly() {
 #[wasm_bindgen_test]
 fn the_ridge_floor_is_what_the_scalar_histogram_gives() {
     use id_photo_check::document::{ridge_floor, ridge_floor_scalar};
-    let mut seed = 0x9E37_79B9u32;
+    let mut rng = Lcg(0x9E37_79B9u32);
     for case in 0..400 {
         let len = 1 + case * 37 % 5000;
         let mag: Vec<f32> = (0..len)
             .map(|_| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let seed = rng.next();
                 match seed >> 29 {
                     0 | 1 => 0.0,
                     2 => (seed >> 8 & 0xffff) as f32 * 0.01,
