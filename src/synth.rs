@@ -84,11 +84,11 @@ impl Scene {
         }
     }
 
-    /// An ID-1 card tipped back by `tilt_deg` about its horizontal axis, seen through a lens of focal
-    /// length 1.2 times the width (as synthetic-dev), about 0.55 of the width across.
+    /// An ID-1 card tipped back by `tilt_deg` about its horizontal axis, seen through a phone's main
+    /// camera (see [`crate::document::PHONE_FOCAL`]), about 0.55 of the width across.
     pub fn tilted(width: u32, height: u32, tilt_deg: f32) -> Self {
         let (w, h) = (width as f32, height as f32);
-        let f = 1.2 * w;
+        let f = crate::document::PHONE_FOCAL * w;
         let (cw, ch) = (85.6f32, 53.98f32);
         let z = f * cw / (0.55 * w);
         let t = tilt_deg.to_radians();
