@@ -2407,18 +2407,22 @@ fn judge(s: &Search, q: &[[f32; 2]; 4]) -> Option<Outline> {
 /// row running across a steeply tilted card and on past it outvotes the card's short edge below it.
 /// An outline with another side is taken when it scores better as the search scores outlines.
 fn better_sides(s: &Search, best: &mut Outline) {
-    let Some(mut taken) = judge(s, &best.hough) else {
+    // Most sides of most outlines run along an edge and end at their corners.
+    let q = best.hough;
+    let again: [bool; 4] = std::array::from_fn(|i| {
+        let ((o, m, u), [(o1, m1), (o2, m2)]) = side_figures(s, q[i], q[(i + 1) % 4]);
+        o < RESIDE_SUPPORT * (m - u) || o1 > RESIDE_PAST * m1 || o2 > RESIDE_PAST * m2
+    });
+    if !again.contains(&true) {
+        return;
+    }
+    let Some(mut taken) = judge(s, &q) else {
         return;
     };
     let mut moved = false;
-    for i in 0..4 {
+    for i in (0..4).filter(|&i| again[i]) {
         let q = taken.hough;
         let (p, a, b, n) = (q[(i + 3) % 4], q[i], q[(i + 1) % 4], q[(i + 2) % 4]);
-        // Most sides of most outlines run along an edge and end at their corners.
-        let ((o, m, u), [(o1, m1), (o2, m2)]) = side_figures(s, a, b);
-        if o >= RESIDE_SUPPORT * (m - u) && o1 <= RESIDE_PAST * m1 && o2 <= RESIDE_PAST * m2 {
-            continue;
-        }
         let (l1, l2) = (line_through(p, a), line_through(b, n));
         let (u1, u2) = (unit(p, a), unit(n, b));
         let (r1, r2) = (RESIDE * distance(p, a), RESIDE * distance(n, b));
