@@ -11,7 +11,7 @@
 // is told so and fetches the wasm itself.
 (function () {
   const src = document.currentScript.src;
-  const worker = new Worker(new URL("worker.js", src), { type: "module", name: "compiled-elsewhere" });
+  const worker = new Worker(new URL("pkg/worker.js", src), { type: "module", name: "compiled-elsewhere" });
   const compile = (file) => WebAssembly.compileStreaming(fetch(new URL(`pkg/${file}`, src)));
   compile("id_photo_check_simd_bg.wasm")
     .catch((e) => {

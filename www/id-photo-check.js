@@ -27,7 +27,7 @@ export class Checker {
   constructor() {
     const boot = globalThis.idPhotoCheckBoot;
     globalThis.idPhotoCheckBoot = null;
-    this.worker = boot ? boot.worker : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    this.worker = boot ? boot.worker : new Worker(new URL("./pkg/worker.js", import.meta.url), { type: "module" });
     this.nextId = 1;
     this.pending = new Map();
     this.ready = new Promise((resolve) => {

@@ -1,5 +1,7 @@
 // The Web Worker that decodes and checks photos off the main thread, so the page never freezes. It loads
-// the wasm from its own folder and talks to nothing else.
+// the wasm from its own folder and talks to nothing else. The pages start `pkg/worker.js`, which
+// `cargo xtask build` writes from this file with the bindings it imports put in place of the import, so
+// that the worker fetches one script rather than two before it starts.
 //
 // Request:  { id, source, options }
 //   source  a Blob (a file: decoded here, EXIF orientation applied), an ImageBitmap (a camera frame,

@@ -8,18 +8,19 @@ use std::path::{Path, PathBuf};
 use crate::{build, root};
 
 /// The package's own files, from `www/`.
-const FILES: [&str; 7] = [
+const FILES: [&str; 6] = [
     "id-photo-check.js",
     "id-photo-check.d.ts",
     "element.js",
     "element.d.ts",
     "element.css",
-    "worker.js",
     "messages.js",
 ];
 
-/// The bindings and the wasm, from `www/pkg/`.
-const PKG_FILES: [&str; 4] = [
+/// The worker with the bindings in it (see `build::bundle_worker`), the bindings and the wasm, from
+/// `www/pkg/`.
+const PKG_FILES: [&str; 5] = [
+    "worker.js",
     "id_photo_check.js",
     "id_photo_check.d.ts",
     "id_photo_check_bg.wasm",
@@ -64,7 +65,7 @@ pub fn dist(out: &Path) -> Result<PathBuf, String> {
     ".": {{ "types": "./id-photo-check.d.ts", "default": "./id-photo-check.js" }},
     "./element.js": {{ "types": "./element.d.ts", "default": "./element.js" }},
     "./messages.js": "./messages.js",
-    "./worker.js": "./worker.js",
+    "./worker.js": "./pkg/worker.js",
     "./element.css": "./element.css",
     "./pkg/*": "./pkg/*"
   }},

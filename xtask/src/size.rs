@@ -38,14 +38,13 @@ pub fn enforce(plain: &Path, simd: &Path, unbound: &Path) -> Result<(), String> 
         .ok_or("no www folder")?;
     let mut total = worst;
     for f in [
-        "pkg/id_photo_check.js",
         "index.html",
         "boot.js",
         "app.js",
         "element.js",
         "element.css",
         "id-photo-check.js",
-        "worker.js",
+        "pkg/worker.js",
         "messages.js",
         "style.css",
     ] {
