@@ -725,7 +725,8 @@ fn area(q: &[[f32; 2]; 4]) -> f32 {
 }
 
 /// Whether an edge crosses the normal `n` (a unit vector) through `(x, y)` (at least 1, in Hough
-/// pixels) within `R` pixels of it: a gradient of 4 or more pointing along the normal.
+/// pixels) within `R` pixels of it: a gradient of the photo's edge magnitude or more (see [`EDGE_WHITE`])
+/// pointing along the normal.
 #[inline(always)]
 fn edge_across<const R: i32>(g: &Grad, x: f32, y: f32, n: [f32; 2]) -> bool {
     // A loop rather than `any`, whose closure the wasm build called for every offset (4% of a 720p
@@ -815,9 +816,21 @@ impl Profile {
         a: [f32; 2],
         b: [f32; 2],
     ) -> (f32, f32, f32) {
+        Self::spanning::<R>(g, quiet, l, a, b).segment(a, b)
+    }
+
+    /// The samples of the line `l` from the point `a` to the point `b` and a pixel beyond each, at the
+    /// positions of the whole line's; an edge counts within `R` pixels of the line.
+    fn spanning<const R: i32>(
+        g: &Grad,
+        quiet: Option<&[bool]>,
+        l: &Line,
+        a: [f32; 2],
+        b: [f32; 2],
+    ) -> Self {
         let (ta, tb) = (l.param(a), l.param(b));
         let from = ta.min(tb).floor() - 1.0;
-        Self::over::<R>(g, quiet, l, from, (ta.max(tb) - from) as usize + 3).segment(a, b)
+        Self::over::<R>(g, quiet, l, from, (ta.max(tb) - from) as usize + 3)
     }
 
     /// Samples every pixel along `l` from the line parameter `t0` on, `count` of them; an edge counts
@@ -1548,6 +1561,14 @@ impl Default for FindConfig {
 /// place (and a clean photo is told to retake).
 const MIN_SIDE_SUPPORT: f32 = 0.45;
 
+/// Whether a side of `m` samples in the frame, `o` of them along an edge and `u` unseen, runs along an
+/// edge for less than [`MIN_SIDE_SUPPORT`] of what could be seen of it (a side of 8 samples or fewer
+/// is too short to tell).
+#[inline(always)]
+fn short_of_edge(o: f32, m: f32, u: f32) -> bool {
+    m > 8.0 && o / (m - u).max(1.0) < MIN_SIDE_SUPPORT
+}
+
 /// How far past each corner a side's line is looked along, as a share of the side's length.
 const RUN_PAST: f32 = 0.1;
 /// How much an outline's score loses for the share of its lines just past its corners that runs along
@@ -1732,7 +1753,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
                 if !lines[side[k]].border {
                     // Along what could be seen of it, a side must run along an edge. One that does
                     // not, on an outline otherwise inside the photo, is remembered (see below).
-                    if m > 8.0 && o / (m - u).max(1.0) < MIN_SIDE_SUPPORT {
+                    if short_of_edge(o, m, u) {
                         if has_border || missing.is_some() {
                             side_fail = true;
                             break;
@@ -2245,6 +2266,20 @@ struct Search<'a> {
     cfg: &'a FindConfig,
 }
 
+impl Search<'_> {
+    /// The corners `q` (Hough pixels, cyclic) ordered (see [`order`]) if they are a known document's
+    /// shape once the perspective is removed, of the kind asked for if any, tilted 65 degrees at most.
+    fn document(&self, q: &[[f32; 2]; 4]) -> Option<[[f32; 2]; 4]> {
+        let ordered = order(*q);
+        let photo_q = ordered.map(|p| [p[0] * self.g.scale, p[1] * self.g.scale]);
+        let shape = aspect(&photo_q, self.focal, self.centre).map_or(Kind::Unknown, kind_of);
+        (shape != Kind::Unknown
+            && self.cfg.expect.is_none_or(|e| e == shape)
+            && !tilt(&photo_q, self.focal, self.centre).is_none_or(|t| t > 65.0))
+        .then_some(ordered)
+    }
+}
+
 /// The document whose three sides `t` has, its fourth side found where the search's lines had none:
 /// a side across the two beside it, from a third to twice the opposite side's length away from it,
 /// found by a vote of the edge pixels there alone (see [`lines_in`]), as a known document's shape and
@@ -2279,7 +2314,7 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
             } else {
                 s.profiles[t.side[j]].segment(from, to)
             };
-            if m > 8.0 && o / (m - u).max(1.0) < MIN_SIDE_SUPPORT {
+            if short_of_edge(o, m, u) {
                 fail = true;
                 break;
             }
@@ -2295,15 +2330,9 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
         if conf < c.min_confidence {
             continue;
         }
-        let ordered = order(q);
-        let photo_q = ordered.map(|p| [p[0] * s.g.scale, p[1] * s.g.scale]);
-        let shape = aspect(&photo_q, s.focal, s.centre).map_or(Kind::Unknown, kind_of);
-        if shape == Kind::Unknown
-            || c.expect.is_some_and(|e| e != shape)
-            || tilt(&photo_q, s.focal, s.centre).is_none_or(|t| t > 65.0)
-        {
+        let Some(ordered) = s.document(&q) else {
             continue;
-        }
+        };
         // A document, lighter than what lies around it, whose lines end at its corners: an outline
         // of a part of the page (the portrait's edges completed by the page's own) has sides that
         // run on past them (see PAST_PENALTY).
@@ -2349,9 +2378,7 @@ fn side_figures(s: &Search, a: [f32; 2], b: [f32; 2]) -> ((f32, f32, f32), [(f32
     let l = line_through(a, b);
     let d = [RUN_PAST * (b[0] - a[0]), RUN_PAST * (b[1] - a[1])];
     let (a0, b1) = ([a[0] - d[0], a[1] - d[1]], [b[0] + d[0], b[1] + d[1]]);
-    let (ta, tb) = (l.param(a0), l.param(b1));
-    let from = ta.min(tb).floor() - 1.0;
-    let p = Profile::over::<1>(s.g, s.quiet, &l, from, (ta.max(tb) - from) as usize + 3);
+    let p = Profile::spanning::<1>(s.g, s.quiet, &l, a0, b1);
     let past = |x, y| {
         let (o, m, _) = p.segment(x, y);
         (o, m)
@@ -2368,7 +2395,7 @@ fn judge(s: &Search, q: &[[f32; 2]; 4]) -> Option<Outline> {
     let mut support = [(0.0, 0.0); 4];
     for k in 0..4 {
         let ((o, m, u), ends) = side_figures(s, q[k], q[(k + 1) % 4]);
-        if m > 8.0 && o / (m - u).max(1.0) < MIN_SIDE_SUPPORT {
+        if short_of_edge(o, m, u) {
             return None;
         }
         support[k] = (o, m);
@@ -2383,15 +2410,7 @@ fn judge(s: &Search, q: &[[f32; 2]; 4]) -> Option<Outline> {
     if n < 20.0 {
         return None;
     }
-    let ordered = order(*q);
-    let photo_q = ordered.map(|p| [p[0] * s.g.scale, p[1] * s.g.scale]);
-    let shape = aspect(&photo_q, s.focal, s.centre).map_or(Kind::Unknown, kind_of);
-    if shape == Kind::Unknown
-        || s.cfg.expect.is_some_and(|e| e != shape)
-        || tilt(&photo_q, s.focal, s.centre).is_none_or(|t| t > 65.0)
-    {
-        return None;
-    }
+    s.document(q)?;
     let conf = ok / (n - unseen.min(MAX_UNSEEN * n));
     let past = if near > 0.0 { past / near } else { 0.0 };
     let score = ok * conf * conf * 1.05 * (1.0 - PAST_PENALTY * (past - PAST_FREE).max(0.0));

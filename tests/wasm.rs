@@ -224,7 +224,7 @@ fn the_paper_level_of_a_cell_is_what_the_selection_finds() {
 /// to take a quarter, rows of every length, a quadrilateral's spans starting at odd and even columns.
 #[wasm_bindgen_test]
 fn the_luma_statistics_match_their_definition_exactly() {
-    use id_photo_check::exposure::{quantile, stats};
+    use id_photo_check::exposure::{quantile, stats, SAMPLED_ABOVE};
     use id_photo_check::frame::{Frame, Roi};
     use id_photo_check::RgbaView;
     let mut rng = Lcg(0x2545_F491u32);
@@ -240,7 +240,7 @@ fn the_luma_statistics_match_their_definition_exactly() {
         ];
         for roi in [Roi::full(f.w, f.h), Roi::quad(f.w, f.h, quad)] {
             let (mut hist, mut sum) = ([0u32; 256], 0f64);
-            let step = if roi.area() > 65_536 { 2 } else { 1 };
+            let step = if roi.area() > SAMPLED_ABOVE { 2 } else { 1 };
             for (r, (y, x0, x1)) in roi.rows().step_by(step).enumerate() {
                 let mut x = x0 + r % step;
                 while x < x1 {
