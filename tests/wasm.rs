@@ -281,7 +281,11 @@ fn the_ridge_floor_is_what_the_scalar_histogram_gives() {
                 }
             })
             .collect();
-        assert_eq!(ridge_floor(&mag), ridge_floor_scalar(&mag), "case {case}");
+        assert_eq!(
+            ridge_floor(&mag, 61),
+            ridge_floor_scalar(&mag, 61),
+            "case {case}"
+        );
     }
-    assert_eq!(ridge_floor(&[0.0; 9]), None);
+    assert_eq!(ridge_floor(&[0.0; 9], 3), None);
 }
