@@ -1636,6 +1636,62 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
     })
 }
 
+/// Buckets of the angle of lines, over a half turn, by which the search finds the pairs of lines
+/// across a pair: a keyboard's rows make a thousand pairs, nearly all parallel to each other, and
+/// testing each against each cost 20% of an empty keyboard's check.
+const ANGLE_BUCKETS: usize = 36;
+
+fn angle_bucket(theta: f32) -> usize {
+    ((theta / std::f32::consts::PI * ANGLE_BUCKETS as f32) as usize).min(ANGLE_BUCKETS - 1)
+}
+
+/// The pairs after a pair in the search's order (strongest first) whose angle may differ from its by 50
+/// degrees or more: those of the buckets of angle far enough from its, merged in that order.
+struct Across<'a> {
+    pairs: &'a [Pair],
+    next: [&'a [usize]; ANGLE_BUCKETS],
+    n: usize,
+}
+
+impl<'a> Across<'a> {
+    fn after(pairs: &'a [Pair], by_angle: &'a [Vec<usize>; ANGLE_BUCKETS], pi: usize) -> Self {
+        let own = angle_bucket(pairs[pi].theta);
+        let mut it = Self {
+            pairs,
+            next: [&[]; ANGLE_BUCKETS],
+            n: 0,
+        };
+        for (b, list) in by_angle.iter().enumerate() {
+            // Members of buckets 10 apart differ by 45-55 degrees, of buckets 9 apart by 40-50: those
+            // too, in case a float rounds an angle into the bucket next to its own.
+            let d = own.abs_diff(b);
+            if d.min(ANGLE_BUCKETS - d) >= 9 && !list.is_empty() {
+                it.next[it.n] = &list[list.partition_point(|&j| j <= pi)..];
+                it.n += 1;
+            }
+        }
+        it
+    }
+}
+
+impl<'a> Iterator for Across<'a> {
+    type Item = &'a Pair;
+
+    fn next(&mut self) -> Option<&'a Pair> {
+        let (mut at, mut first) = (0, usize::MAX);
+        for (k, list) in self.next[..self.n].iter().enumerate() {
+            if let Some(&i) = list.first() {
+                if i < first {
+                    (at, first) = (k, i);
+                }
+            }
+        }
+        let list = self.next[at];
+        self.next[at] = list.get(1..)?;
+        self.pairs.get(first)
+    }
+}
+
 fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     let g = gradient(frame);
     if g.w < 16 || g.h < 16 {
@@ -1706,6 +1762,10 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         })
         .collect();
     pairs.sort_unstable_by(|x, y| y.most.total_cmp(&x.most));
+    let mut by_angle = [const { Vec::new() }; ANGLE_BUCKETS];
+    for (i, p) in pairs.iter().enumerate() {
+        by_angle[angle_bucket(p.theta)].push(i);
+    }
     let mut best: Option<Outline> = None;
     let mut threes: Vec<Three> = Vec::new();
     for (pi, ab) in pairs.iter().enumerate() {
@@ -1717,12 +1777,12 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         {
             break;
         }
-        for cd in &pairs[pi + 1..] {
+        for cd in Across::after(&pairs, &by_angle, pi) {
             if beaten(ab.most + cd.most, &best) {
                 break;
             }
-            // At most one side on the photo's border, and the two pairs across each other: most
-            // pairs of pairs end here, so both tests are on what each pair carries.
+            // At most one side on the photo's border, and the two pairs across each other (the
+            // iterator's buckets of angle are coarse).
             if ab.border && cd.border {
                 continue;
             }
@@ -2982,6 +3042,49 @@ mod tests {
             "{c} + {k} t"
         );
         assert!(straight_edge(&mut vec![(0.5, 3.0)], 1.0).is_none());
+    }
+
+    #[test]
+    fn the_pairs_across_a_pair_are_every_later_pair_50_degrees_away_in_order() {
+        let mut seed = 7u32;
+        let mut angle = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            // Bunched, as a keyboard's rows are, and anywhere, the half turn's ends included.
+            match seed >> 30 {
+                0 => 1.5 + (seed >> 8) as f32 / (1 << 24) as f32 * 0.1,
+                1 => [0.0, std::f32::consts::PI][(seed >> 8) as usize % 2],
+                _ => (seed >> 8) as f32 / (1 << 24) as f32 * std::f32::consts::PI,
+            }
+        };
+        let pairs: Vec<Pair> = (0..300)
+            .map(|i| Pair {
+                a: i,
+                b: i,
+                most: 0.0,
+                border: false,
+                theta: angle(),
+            })
+            .collect();
+        let mut by_angle = [const { Vec::new() }; ANGLE_BUCKETS];
+        for (i, p) in pairs.iter().enumerate() {
+            by_angle[angle_bucket(p.theta)].push(i);
+        }
+        let across = |x: &Pair, y: &Pair| {
+            let d = (x.theta - y.theta).abs();
+            d.min(std::f32::consts::PI - d) >= 50f32.to_radians()
+        };
+        for (pi, ab) in pairs.iter().enumerate() {
+            let all: Vec<usize> = pairs[pi + 1..]
+                .iter()
+                .filter(|cd| across(ab, cd))
+                .map(|cd| cd.a)
+                .collect();
+            let found: Vec<usize> = Across::after(&pairs, &by_angle, pi)
+                .filter(|cd| across(ab, cd))
+                .map(|cd| cd.a)
+                .collect();
+            assert_eq!(found, all, "pair {pi} at {}", ab.theta);
+        }
     }
 
     #[test]
