@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use id_photo_check::check::CHECK_IDS as IDS;
-use id_photo_check::decode::decode_file;
+use id_photo_check::decode::{decode_file, Decoded};
 use id_photo_check::frame::{Frame, Roi};
 use id_photo_check::{
     check, exposure, glare, shadow, sharpness, Options, Report, RgbaView, Status,
@@ -26,6 +26,8 @@ struct Case {
     corners: Option<([[f64; 2]; 4], bool)>,
     /// The camera's focal length as a multiple of the photo's longer side, where it is known.
     focal: Option<f32>,
+    /// The size the photo is stretched to before the check, if any.
+    fit: Option<(u32, u32)>,
 }
 
 /// The focal length synthetic-dev's photos were rendered with, as a multiple of their longer side
@@ -51,7 +53,47 @@ fn expectation(factor: &str, level: f64) -> Option<(&'static str, &'static str)>
 }
 
 fn is_clean(factor: &str, level: f64) -> bool {
-    factor == "specimen" || (factor != "scale" && factor != "real" && level == 0.0)
+    factor == "specimen"
+        || (factor != "scale" && factor != "real" && factor != EMPTY && level == 0.0)
+}
+
+/// The factor of the photos with no document: the backgrounds the synthetic photos were made on
+/// (backgrounds/), as a camera pointed at the desk before the card is on it sees them.
+const EMPTY: &str = "empty";
+
+/// The size of synthetic-dev's photos, whose backgrounds are stretched to it
+/// (`fit_background` in shared/tools/make_synthetic.py).
+const SYNTHETIC_SIZE: (u32, u32) = (1280, 960);
+
+/// The backgrounds, photos with no document in them: each as it is, and stretched as synthetic-dev's
+/// photos were made of it (the same photo without the document).
+fn empty_photos(data: &Path) -> Vec<Case> {
+    let Ok(dir) = std::fs::read_dir(data.join("backgrounds")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = dir
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".jpg") || n.ends_with(".png"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .flat_map(|n| {
+            [None, Some(SYNTHETIC_SIZE)].map(|fit| Case {
+                path: data.join("backgrounds").join(&n),
+                name: match fit {
+                    None => format!("backgrounds/{n}"),
+                    Some((w, h)) => format!("backgrounds/{n} at {w}x{h}"),
+                },
+                factor: EMPTY.into(),
+                level: 0.0,
+                corners: None,
+                focal: Some(SYNTHETIC_FOCAL).filter(|_| fit.is_some()),
+                fit,
+            })
+        })
+        .collect()
 }
 
 fn corners_of(v: &Value) -> Option<[[f64; 2]; 4]> {
@@ -97,6 +139,7 @@ fn real_photos(data: &Path) -> Vec<Case> {
                     v["all_corners_in_frame"].as_bool().unwrap_or(false),
                 )),
                 focal: None,
+                fit: None,
             })
         })
         .collect()
@@ -127,6 +170,7 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
             corners: corners_of(&v)
                 .map(|c| (c, v["all_corners_in_frame"].as_bool().unwrap_or(false))),
             focal: Some(SYNTHETIC_FOCAL),
+            fit: None,
         });
     }
     if let Some(sp) = specimens {
@@ -138,6 +182,7 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
             .collect();
         names.sort();
         cases.extend(real_photos(dir));
+        cases.extend(empty_photos(dir));
         for n in names {
             cases.push(Case {
                 path: sp.join(&n),
@@ -146,6 +191,7 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
                 level: 0.0,
                 corners: None,
                 focal: None,
+                fit: None,
             });
         }
     }
@@ -201,6 +247,26 @@ fn details(view: &RgbaView, report: &Report) -> String {
     s
 }
 
+/// The decoded photo `d` stretched to `fit`, if given.
+fn fitted(d: Decoded, fit: Option<(u32, u32)>) -> Decoded {
+    let Some((w, h)) = fit else {
+        return d;
+    };
+    let Some(img) = image::RgbaImage::from_raw(d.width, d.height, d.rgba) else {
+        return Decoded {
+            rgba: Vec::new(),
+            width: 0,
+            height: 0,
+        };
+    };
+    let out = image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle);
+    Decoded {
+        rgba: out.into_raw(),
+        width: w,
+        height: h,
+    }
+}
+
 /// Runs the evaluation; returns the table as Markdown.
 pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
     let cases = load_cases(dir)?;
@@ -218,7 +284,7 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
                         break;
                     }
                     let c = &cases[i];
-                    let out = match decode_file(&c.path) {
+                    let out = match decode_file(&c.path).map(|d| fitted(d, c.fit)) {
                         Ok(d) => match RgbaView::new(&d.rgba, d.width, d.height) {
                             Ok(v) => {
                                 let mut opts = Options::default();
@@ -392,6 +458,21 @@ fn table(cases: &[Case], results: &[(Report, String)]) -> String {
         }
     }
     s.push_str("\n| document finder | photos | found | located | rate | median error |\n|---|---:|---:|---:|---:|---:|\n");
+    // Photos with no document: any outline found there is a false one.
+    let empty: Vec<&Report> = cases
+        .iter()
+        .zip(results)
+        .filter(|(c, _)| c.factor == EMPTY)
+        .map(|(_, (r, _))| r)
+        .collect();
+    if !empty.is_empty() {
+        let found = empty.iter().filter(|r| r.document.is_some()).count();
+        let _ = writeln!(
+            s,
+            "| backgrounds, no document (none should be found) | {} | {found} | - | - | - |",
+            empty.len()
+        );
+    }
     for (g, (n, found, ok, mut errs)) in finder {
         errs.sort_by(f64::total_cmp);
         let med = errs
