@@ -77,7 +77,7 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
                 aspect,
             })
         }
-        None => document::find(&frame, &cfg.find),
+        None => document::find_with_colour(&frame, Some(view), &cfg.find),
     };
     let roi = match &found {
         Some(f) => {
