@@ -2809,6 +2809,21 @@ mod tests {
         (g, c)
     }
 
+    /// What [`better_sides`] needs of the search, for a 960x720 photo whose gradient is `g`.
+    fn second_look<'a>(g: &'a Grad, cfg: &'a FindConfig, colour: Option<Colour<'a>>) -> Search<'a> {
+        Search {
+            g,
+            quiet: None,
+            lines: &[],
+            profiles: &[],
+            diag: 0.0,
+            focal: 1.2 * 960.0,
+            centre: [480.0, 360.0],
+            cfg,
+            colour,
+        }
+    }
+
     /// An outline with corners `q` (Hough pixels of `g`) as the search might take it.
     fn outline_at(g: &Grad, q: [[f32; 2]; 4]) -> Outline {
         Outline {
@@ -3019,17 +3034,7 @@ mod tests {
         scene.shadow = Some((x, 0.6));
         let (g, c) = gradient_of(&scene);
         let cfg = FindConfig::default();
-        let search = Search {
-            g: &g,
-            quiet: None,
-            lines: &[],
-            profiles: &[],
-            diag: 0.0,
-            focal: 1.2 * 960.0,
-            centre: [480.0, 360.0],
-            cfg: &cfg,
-            colour: None,
-        };
+        let search = second_look(&g, &cfg, None);
         let outline = |q| outline_at(&g, q);
         let shadow = Line::new(0.0, x / g.scale, false);
         let on =
@@ -3106,18 +3111,7 @@ mod tests {
             |a: [f32; 2], b: [f32; 2]| intersect(&line_through(a, b), &shadow).expect("crosses");
         let search = |colour: Option<Colour<'_>>| {
             let mut out = outline_at(&g, [c[0], on(c[0], c[1]), on(c[3], c[2]), c[3]]);
-            let s = Search {
-                g: &g,
-                quiet: None,
-                lines: &[],
-                profiles: &[],
-                diag: 0.0,
-                focal: 1.2 * 960.0,
-                centre: [480.0, 360.0],
-                cfg: &cfg,
-                colour,
-            };
-            better_sides(&s, &mut out);
+            better_sides(&second_look(&g, &cfg, colour), &mut out);
             max_error(&out.corners, &scene.corners)
         };
         let tinted = search(Some(Colour {
