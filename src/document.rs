@@ -159,6 +159,12 @@ impl Line {
         t < dt && r < dr
     }
 
+    /// Whether the line at `(theta, rho)` is this one as the accumulator's peaks go: within 4 degrees
+    /// and 4.5 pixels.
+    fn near(&self, theta: f32, rho: f32) -> bool {
+        self.within(theta, rho, 4f32.to_radians(), 4.5)
+    }
+
     fn new(theta: f32, rho: f32, border: bool) -> Self {
         Self {
             theta,
@@ -468,6 +474,22 @@ fn direction(gx: f32, gy: f32) -> f32 {
     }
 }
 
+/// Moves the lines passed over for lines across (see [`RESERVE`]), with their quarters of a half
+/// turn, to `lines` while there are places, strongest first, but for those a line kept already
+/// stands for.
+fn take_passed(
+    passed: &mut Vec<(usize, Line)>,
+    lines: &mut Vec<Line>,
+    per_quarter: &mut [usize; 4],
+) {
+    for (quarter, l) in passed.drain(..) {
+        if lines.len() < MAX_LINES && !lines.iter().any(|k| k.near(l.theta, l.rho)) {
+            per_quarter[quarter] += 1;
+            lines.push(l);
+        }
+    }
+}
+
 fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     let diag = ((g.w * g.w + g.h * g.h) as f32).sqrt().ceil() as usize;
     let nr = 2 * diag + 1;
@@ -545,13 +567,11 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     // Lines by quarter of a half turn (around 0, 45, 90 and 135 degrees), and the lines passed over for
     // those across (see RESERVE).
     let mut per_quarter = [0usize; 4];
-    let mut passed: Vec<Line> = Vec::new();
+    let mut passed: Vec<(usize, Line)> = Vec::new();
     let short = |per: &[usize; 4], k: usize| per[k] < reserve && per[(k + 2) % 4] >= MAX_LINES / 2;
-    let near = |lines: &[Line], theta: f32, rho: f32| {
-        lines
-            .iter()
-            .any(|l| l.within(theta, rho, 4f32.to_radians(), 4.5))
-    };
+    let near = |lines: &[Line], theta: f32, rho: f32| lines.iter().any(|l| l.near(theta, rho));
+    let near_passed =
+        |passed: &[(usize, Line)], theta, rho| passed.iter().any(|(_, l)| l.near(theta, rho));
     for i in 0..first.len() + rest.len() {
         if lines.len() >= MAX_LINES {
             break;
@@ -572,26 +592,26 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
             continue;
         }
         let quarter = (t + THETA_BINS / 8) % THETA_BINS / (THETA_BINS / 4);
-        // The last few places go to the quarters short of lines across another's, while any is.
-        if lines.len() >= MAX_LINES - reserve
-            && (0..4).any(|k| short(&per_quarter, k))
-            && !short(&per_quarter, quarter)
-        {
-            if passed.len() < reserve && !near(&passed, theta, rho) {
-                passed.push(Line::new(theta, rho, false));
+        // The last few places go to the quarters short of lines across another's, while any is; then
+        // to the lines passed over meanwhile, which are stronger than this one.
+        if lines.len() >= MAX_LINES - reserve && (0..4).any(|k| short(&per_quarter, k)) {
+            if !short(&per_quarter, quarter) {
+                if passed.len() < reserve && !near_passed(&passed, theta, rho) {
+                    passed.push((quarter, Line::new(theta, rho, false)));
+                }
+                continue;
             }
-            continue;
+        } else {
+            take_passed(&mut passed, &mut lines, &mut per_quarter);
+            if lines.len() >= MAX_LINES || near(&lines, theta, rho) {
+                continue;
+            }
         }
         per_quarter[quarter] += 1;
         lines.push(Line::new(theta, rho, false));
     }
     // Places left when no more lines across were found go to those passed over, strongest first.
-    for l in passed {
-        if lines.len() >= MAX_LINES {
-            break;
-        }
-        lines.push(l);
-    }
+    take_passed(&mut passed, &mut lines, &mut per_quarter);
     lines
 }
 
