@@ -16,6 +16,8 @@ test("live camera: hints in order, capture once the card is sharp and steady, th
   const { context, page, log } = await open(camera, "/", { locale: "en-US" });
   await page.click("#live-start");
   await page.waitForFunction(() => !__root().getElementById("result").hidden, null, { timeout: 60000 });
+  // The verdict is shown before the straightened crop is made; the still's check ends with the crop.
+  await page.waitForFunction(() => document.getElementById("checker").liveStats?.checked, null, { timeout: 60000 });
   const stats = await page.evaluate(() => document.getElementById("checker").liveStats);
   const v = await page.evaluate(() => ({ verdict: __root().getElementById("verdict").dataset.verdict, blur: __root().querySelector("#checks li[data-check=blur]").dataset.status }));
 
