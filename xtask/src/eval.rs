@@ -3,7 +3,9 @@
 //!
 //! DIR is either a folder with `labels.jsonl` (the layout of shared/data/synthetic-dev) or a folder
 //! holding `synthetic-dev/` and `specimens/` (shared/data itself), whose flat specimens named `100_*`
-//! count as clean photos too. `--csv FILE` also writes every measurement, for choosing thresholds.
+//! count as clean photos too, whose real photos with labelled corners (`photos/corners.jsonl`) test the
+//! finder, and whose `backgrounds/` are photos with no document, where it must find none. `--csv FILE`
+//! also writes every measurement, for choosing thresholds.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
