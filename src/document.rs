@@ -1704,11 +1704,12 @@ pub fn find_with_colour(
         );
         let (x0, y0) = ((frame.w - cw) / 2, (frame.h - ch) / 2);
         let middle = frame.crop(x0, y0, cw, ch);
+        // Not with the colours (see TINT).
         let window = Window {
             offset: [x0 as f32 * s, y0 as f32 * s],
             photo,
             borders: false,
-            colour,
+            colour: None,
         };
         find_in(&middle, cfg, &window)
     })
@@ -2030,8 +2031,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         focal,
         centre,
         cfg,
-        // Not in the second look (see TINT).
-        colour: win.colour.filter(|_| win.borders).map(|view| Colour {
+        colour: win.colour.map(|view| Colour {
             view,
             offset: win.offset,
             step: frame.scale as f32,
