@@ -263,11 +263,12 @@ fn the_luma_statistics_match_their_definition_exactly() {
     }
 }
 
-/// The finder's ridge floor (from a histogram of gradient magnitudes) with the SIMD128 kernel against
-/// the scalar code: zeros, magnitudes past the histogram's last level, lengths of every remainder.
+/// The finder's ridge floor and median gradient (from a histogram of gradient magnitudes) with the
+/// SIMD128 kernel against the scalar code: zeros, magnitudes past the histogram's last level, lengths
+/// of every remainder.
 #[wasm_bindgen_test]
-fn the_ridge_floor_is_what_the_scalar_histogram_gives() {
-    use id_photo_check::document::{ridge_floor, ridge_floor_scalar};
+fn the_magnitude_levels_are_what_the_scalar_histogram_gives() {
+    use id_photo_check::document::{magnitude_levels, magnitude_levels_scalar};
     let mut rng = Lcg(0x9E37_79B9u32);
     for case in 0..400 {
         let len = 1 + case * 37 % 5000;
@@ -282,10 +283,10 @@ fn the_ridge_floor_is_what_the_scalar_histogram_gives() {
             })
             .collect();
         assert_eq!(
-            ridge_floor(&mag, 61),
-            ridge_floor_scalar(&mag, 61),
+            magnitude_levels(&mag, 61),
+            magnitude_levels_scalar(&mag, 61),
             "case {case}"
         );
     }
-    assert_eq!(ridge_floor(&[0.0; 9], 3), None);
+    assert_eq!(magnitude_levels(&[0.0; 9], 3), None);
 }
