@@ -861,7 +861,8 @@ fn area(q: &[[f32; 2]; 4]) -> f32 {
 
 /// Whether an edge crosses the normal `n` (a unit vector) through `(x, y)` (at least 1, in Hough
 /// pixels) within `R` pixels of it: a gradient of the photo's edge magnitude or more (see [`EDGE_WHITE`])
-/// pointing along the normal.
+/// pointing along the normal, and sharp if it is weaker than a photo that is not quiet needs (see
+/// [`SHARP`]).
 #[inline(always)]
 fn edge_across<const R: i32>(g: &Grad, x: f32, y: f32, n: [f32; 2]) -> bool {
     // A loop rather than `any`, whose closure the wasm build called for every offset (4% of a 720p
@@ -879,6 +880,8 @@ fn edge_across<const R: i32>(g: &Grad, x: f32, y: f32, n: [f32; 2]) -> bool {
             if m >= g.full {
                 return true;
             }
+            // Beyond the frame there is no gradient (a position left of or above it saturates to the
+            // first column or row, whose gradient is zero).
             let at = |d: f32| {
                 let (qx, qy) = (
                     (x + (o + d) * n[0] + 0.5) as usize,
