@@ -70,16 +70,9 @@ const SYNTHETIC_SIZE: (u32, u32) = (1280, 960);
 /// The backgrounds, photos with no document in them: each as it is, and stretched as synthetic-dev's
 /// photos were made of it (the same photo without the document).
 fn empty_photos(data: &Path) -> Vec<Case> {
-    let Ok(dir) = std::fs::read_dir(data.join("backgrounds")) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = dir
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".jpg") || n.ends_with(".png"))
-        .collect();
-    names.sort();
-    names
+    let images = |n: &str| n.ends_with(".jpg") || n.ends_with(".png");
+    file_names(&data.join("backgrounds"), images)
+        .unwrap_or_default()
         .into_iter()
         .flat_map(|n| {
             [None, Some(SYNTHETIC_SIZE)].map(|fit| Case {
@@ -96,6 +89,17 @@ fn empty_photos(data: &Path) -> Vec<Case> {
             })
         })
         .collect()
+}
+
+/// The names of the files in `dir` that `keep` accepts, sorted.
+fn file_names(dir: &Path, keep: impl Fn(&str) -> bool) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| keep(n))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 fn corners_of(v: &Value) -> Option<[[f64; 2]; 4]> {
@@ -176,13 +180,7 @@ fn load_cases(dir: &Path) -> Result<Vec<Case>, String> {
         });
     }
     if let Some(sp) = specimens {
-        let mut names: Vec<_> = std::fs::read_dir(&sp)
-            .map_err(|e| e.to_string())?
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .filter(|n| n.starts_with("100_"))
-            .collect();
-        names.sort();
+        let names = file_names(&sp, |n| n.starts_with("100_")).map_err(|e| e.to_string())?;
         cases.extend(real_photos(dir));
         cases.extend(empty_photos(dir));
         for n in names {
