@@ -165,6 +165,11 @@ impl Line {
         self.within(theta, rho, 4f32.to_radians(), 4.5)
     }
 
+    /// Whether one of `lines` is [`Line::near`] the line at `(theta, rho)`.
+    fn any_near<'a>(lines: impl IntoIterator<Item = &'a Line>, theta: f32, rho: f32) -> bool {
+        lines.into_iter().any(|l| l.near(theta, rho))
+    }
+
     fn new(theta: f32, rho: f32, border: bool) -> Self {
         Self {
             theta,
@@ -540,7 +545,7 @@ fn take_passed(
     per_quarter: &mut [usize; 4],
 ) {
     for (quarter, l) in passed.drain(..) {
-        if lines.len() < MAX_LINES && !lines.iter().any(|k| k.near(l.theta, l.rho)) {
+        if lines.len() < MAX_LINES && !Line::any_near(lines.iter(), l.theta, l.rho) {
             per_quarter[quarter] += 1;
             lines.push(l);
         }
@@ -626,9 +631,6 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     let mut per_quarter = [0usize; 4];
     let mut passed: Vec<(usize, Line)> = Vec::new();
     let short = |per: &[usize; 4], k: usize| per[k] < reserve && per[(k + 2) % 4] >= MAX_LINES / 2;
-    let near = |lines: &[Line], theta: f32, rho: f32| lines.iter().any(|l| l.near(theta, rho));
-    let near_passed =
-        |passed: &[(usize, Line)], theta, rho| passed.iter().any(|(_, l)| l.near(theta, rho));
     for i in 0..first.len() + rest.len() {
         if lines.len() >= MAX_LINES {
             break;
@@ -645,7 +647,7 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
         let (t, r) = (idx % THETA_BINS, idx / THETA_BINS);
         let theta = t as f32 * std::f32::consts::PI / THETA_BINS as f32;
         let rho = r as f32 - diag as f32;
-        if near(&lines, theta, rho) {
+        if Line::any_near(&lines, theta, rho) {
             continue;
         }
         let quarter = (t + THETA_BINS / 8) % THETA_BINS / (THETA_BINS / 4);
@@ -653,14 +655,16 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
         // to the lines passed over meanwhile, which are stronger than this one.
         if lines.len() >= MAX_LINES - reserve && (0..4).any(|k| short(&per_quarter, k)) {
             if !short(&per_quarter, quarter) {
-                if passed.len() < reserve && !near_passed(&passed, theta, rho) {
+                if passed.len() < reserve
+                    && !Line::any_near(passed.iter().map(|(_, l)| l), theta, rho)
+                {
                     passed.push((quarter, Line::new(theta, rho, false)));
                 }
                 continue;
             }
         } else {
             take_passed(&mut passed, &mut lines, &mut per_quarter);
-            if lines.len() >= MAX_LINES || near(&lines, theta, rho) {
+            if lines.len() >= MAX_LINES || Line::any_near(&lines, theta, rho) {
                 continue;
             }
         }
