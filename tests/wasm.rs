@@ -290,3 +290,36 @@ fn the_magnitude_levels_are_what_the_scalar_histogram_gives() {
     }
     assert_eq!(magnitude_levels(&[0.0; 9], 3), None);
 }
+
+/// The ridge pixels' SIMD128 kernel against the scalar code: gradients of every direction, magnitudes
+/// with ties (few levels) and without, at and below the floor, and widths of every remainder of four.
+#[wasm_bindgen_test]
+fn the_ridge_pixels_are_what_the_scalar_code_finds() {
+    use id_photo_check::document::{ridge_pixels, ridge_pixels_scalar, Gradient};
+    let mut rng = Lcg(0x1234_5677u32);
+    for case in 0..300 {
+        let (w, h) = (1 + case % 29, 1 + case * 7 % 19);
+        let levels = [3u32, 17, 1 << 16][case % 3];
+        let mut grad = || ((rng.next() >> 8) % levels) as f32 - (levels / 2) as f32;
+        let gx: Vec<f32> = (0..w * h).map(|_| grad()).collect();
+        let gy: Vec<f32> = (0..w * h).map(|_| grad()).collect();
+        let mag: Vec<f32> = gx
+            .iter()
+            .zip(&gy)
+            .map(|(x, y)| (x * x + y * y).sqrt())
+            .collect();
+        let floor = [0.0, 1.0, levels as f32 / 4.0][case / 100];
+        let g = Gradient {
+            gx: &gx,
+            gy: &gy,
+            mag: &mag,
+            w,
+            h,
+        };
+        assert_eq!(
+            ridge_pixels(&g, floor),
+            ridge_pixels_scalar(&g, floor),
+            "case {case}: {w}x{h}, {levels} levels, floor {floor}"
+        );
+    }
+}
