@@ -235,17 +235,18 @@ fn reduce(frame: &Frame) -> (Vec<f32>, usize, usize, usize) {
     let Coarse { luma: out, w, h, k } = coarse;
     let (w, h, k) = (*w, *h, *k);
     // A 3x3 binomial smoothing keeps the gradient off the print's fine texture.
+    // Row by row over windows of three, which the compiler vectorises.
     let mut sm = out.clone();
     for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            let i = y * w + x;
-            sm[i] = (4.0 * out[i]
-                + 2.0 * (out[i - 1] + out[i + 1] + out[i - w] + out[i + w])
-                + out[i - w - 1]
-                + out[i - w + 1]
-                + out[i + w - 1]
-                + out[i + w + 1])
-                / 16.0;
+        let (up, row, down) = (
+            &out[(y - 1) * w..y * w],
+            &out[y * w..(y + 1) * w],
+            &out[(y + 1) * w..(y + 2) * w],
+        );
+        let windows = up.windows(3).zip(row.windows(3)).zip(down.windows(3));
+        for (o, ((u, r), d)) in sm[y * w + 1..].iter_mut().zip(windows) {
+            *o =
+                (4.0 * r[1] + 2.0 * (r[0] + r[2] + u[1] + d[1]) + u[0] + u[2] + d[0] + d[2]) / 16.0;
         }
     }
     (sm, w, h, k)
@@ -284,16 +285,25 @@ const SHARP_AT: f32 = 2.0;
 fn gradient(frame: &Frame) -> Grad {
     let (l, w, h, k) = reduce(frame);
     let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
+    // Sobel, row by row over windows of three, which the compiler vectorises.
     for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            let i = y * w + x;
-            let sx = (l[i - w + 1] + 2.0 * l[i + 1] + l[i + w + 1])
-                - (l[i - w - 1] + 2.0 * l[i - 1] + l[i + w - 1]);
-            let sy = (l[i + w - 1] + 2.0 * l[i + w] + l[i + w + 1])
-                - (l[i - w - 1] + 2.0 * l[i - w] + l[i - w + 1]);
-            gx[i] = sx / 8.0;
-            gy[i] = sy / 8.0;
-            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
+        let (up, row, down) = (
+            &l[(y - 1) * w..y * w],
+            &l[y * w..(y + 1) * w],
+            &l[(y + 1) * w..(y + 2) * w],
+        );
+        let windows = up.windows(3).zip(row.windows(3)).zip(down.windows(3));
+        let out = gx[y * w + 1..(y + 1) * w]
+            .iter_mut()
+            .zip(&mut gy[y * w + 1..(y + 1) * w])
+            .zip(&mut mag[y * w + 1..(y + 1) * w]);
+        for (((ox, oy), om), ((u, r), d)) in out.zip(windows) {
+            let sx = (u[2] + 2.0 * r[2] + d[2]) - (u[0] + 2.0 * r[0] + d[0]);
+            let sy = (d[0] + 2.0 * d[1] + d[2]) - (u[0] + 2.0 * u[1] + u[2]);
+            let (x, y) = (sx / 8.0, sy / 8.0);
+            *ox = x;
+            *oy = y;
+            *om = (x * x + y * y).sqrt();
         }
     }
     // How bright the photo's paper is: its 95th percentile of luma, from every 7th pixel (of all of
@@ -1040,6 +1050,17 @@ struct Profile {
 }
 
 impl Profile {
+    /// No samples, for a line that cannot be a side.
+    fn none() -> Self {
+        Self {
+            dir: [0.0; 2],
+            t0: 0.0,
+            inside: vec![0.0],
+            ok: vec![0.0],
+            unseen: vec![0.0],
+        }
+    }
+
     fn new(g: &Grad, quiet: Option<&[bool]>, l: &Line, diag: f32) -> Self {
         // Only the stretch of the line within the frame can count (a sample beyond it is no sample):
         // the samples are taken there alone, at the same positions as along the whole line, so that
@@ -2005,9 +2026,22 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     // of two prefix sums, whatever the quadrilateral.
     let diag = (w * w + h * h).sqrt().ceil();
     let quiet = quiet(&g);
+    // Only the lines in a pair can be a side: the others are not sampled.
+    let mut paired = vec![false; lines.len()];
+    for &(i, j) in &pairs {
+        paired[i] = true;
+        paired[j] = true;
+    }
     let profiles: Vec<Profile> = lines
         .iter()
-        .map(|l| Profile::new(&g, quiet.as_deref(), l, diag))
+        .zip(&paired)
+        .map(|(l, &p)| {
+            if p {
+                Profile::new(&g, quiet.as_deref(), l, diag)
+            } else {
+                Profile::none()
+            }
+        })
         .collect();
     // A quadrilateral scores at most 1.05 times the support of its four whole lines. Taking the pairs
     // strongest first lets the search stop as soon as no remaining pair of pairs could win.
