@@ -37,6 +37,10 @@ pub struct Options {
     /// the caller knows them. Otherwise the document finder looks for them, and when it finds none the
     /// checks judge the central part of the photo.
     pub document: Option<[[f32; 2]; 4]>,
+    /// The document's corners as found in the frame before, in a live camera's stream of frames of
+    /// one size: the outline is followed from there when it has moved little (see
+    /// `document::track`), else the frame is searched. Ignored when `document` is given.
+    pub previous: Option<[[f32; 2]; 4]>,
     /// Thresholds.
     pub config: Config,
 }
@@ -64,6 +68,7 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
     let frame = Frame::build(view, opts.document.is_none());
     let cfg = &opts.config;
     let (pw, ph) = (view.width() as f32, view.height() as f32);
+    let mut followed = false;
     let found: Option<Found> = match opts.document {
         Some(corners) => {
             let aspect =
@@ -77,7 +82,16 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
                 aspect,
             })
         }
-        None => document::find_with_colour(&frame, Some(view), &cfg.find),
+        None => match opts
+            .previous
+            .and_then(|before| document::track(&frame, &cfg.find, &before))
+        {
+            Some(f) => {
+                followed = true;
+                Some(f)
+            }
+            None => document::find_with_colour(&frame, Some(view), &cfg.find),
+        },
     };
     let roi = match &found {
         Some(f) => {
@@ -141,7 +155,58 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
             outside: f.outside,
             kind: f.kind.as_str(),
             confidence: f.confidence,
+            followed,
         }),
         error: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{render, Scene};
+
+    #[test]
+    fn the_outline_of_the_frame_before_gives_the_same_report_or_is_searched_past() {
+        let scene = Scene::card(960, 540);
+        let px = render(&scene);
+        let view = RgbaView::new(&px, 960, 540).expect("valid");
+        let searched = check(&view, &Options::default());
+        let corners = searched.document.as_ref().expect("found").corners;
+        // Followed from where it was found: the same outline to a fraction of a pixel, the same verdict.
+        let followed = check(
+            &view,
+            &Options {
+                previous: Some(corners),
+                ..Options::default()
+            },
+        );
+        let near = |a: [[f32; 2]; 4], b: [[f32; 2]; 4]| {
+            a.iter()
+                .zip(&b)
+                .all(|(p, q)| (p[0] - q[0]).abs() < 1.0 && (p[1] - q[1]).abs() < 1.0)
+        };
+        let doc = followed.document.as_ref().expect("followed");
+        assert!(
+            near(doc.corners, corners),
+            "{:?} vs {corners:?}",
+            doc.corners
+        );
+        assert_eq!(followed.verdict(), searched.verdict());
+        // From an outline where the card is not: the photo is searched and the card found as before.
+        let elsewhere = corners.map(|p| [p[0] * 0.5, p[1] * 0.5]);
+        let searched_again = check(
+            &view,
+            &Options {
+                previous: Some(elsewhere),
+                ..Options::default()
+            },
+        );
+        let doc = searched_again.document.as_ref().expect("found");
+        assert!(
+            near(doc.corners, corners),
+            "{:?} vs {corners:?}",
+            doc.corners
+        );
     }
 }

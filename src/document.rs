@@ -2330,17 +2330,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
         }
         refined.push(side);
     }
-    let mut corners = q;
-    for i in 0..4 {
-        // Where the side before leaves the corner and this side leaves it.
-        if let Some(p) = intersect(&refined[(i + 3) % 4].tangent(1), &refined[i].tangent(0)) {
-            let bows = refined[i].bow.abs() + refined[(i + 3) % 4].bow.abs();
-            let slack = 4.0 * g.scale + moved[i] + moved[(i + 3) % 4] + bows;
-            if (p[0] - q[i][0]).abs() < slack && (p[1] - q[i][1]).abs() < slack {
-                corners[i] = p;
-            }
-        }
-    }
+    let corners = refitted_corners(&q, &refined, 4.0 * g.scale, moved);
     // A corner beyond the photo, or on its border (where a side of the document is the border itself).
     let edge = 2.0 * g.scale;
     // Both ends of a side that is the photo's border are cut off, wherever the refit of the sides
@@ -2397,6 +2387,105 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     })
 }
 
+/// The corners where the refitted sides meet (side `i` from corner `i`), each kept where it was when
+/// its sides meet farther than `slack` from it along either axis, plus how far the two sides moved out
+/// to the page's edge (`moved`) and how much they bow.
+fn refitted_corners(
+    q: &[[f32; 2]; 4],
+    refined: &[Refit],
+    slack: f32,
+    moved: [f32; 4],
+) -> [[f32; 2]; 4] {
+    let mut corners = *q;
+    for i in 0..4 {
+        // Where the side before leaves the corner and this side leaves it.
+        if let Some(p) = intersect(&refined[(i + 3) % 4].tangent(1), &refined[i].tangent(0)) {
+            let bows = refined[i].bow.abs() + refined[(i + 3) % 4].bow.abs();
+            let slack = slack + moved[i] + moved[(i + 3) % 4] + bows;
+            if (p[0] - q[i][0]).abs() < slack && (p[1] - q[i][1]).abs() < slack {
+                corners[i] = p;
+            }
+        }
+    }
+    corners
+}
+
+/// Least share of an outline followed from the frame before ([`track`]) that must run along edges in
+/// this one, an edge counting within two Hough pixels (see [`refitted_support`]), before its sides are
+/// refitted and after.
+const TRACK_SUPPORT: f32 = 0.9;
+/// Least share of each side of such an outline that must run along edges.
+const TRACK_SIDE: f32 = 0.8;
+
+/// The document found in the frame before (`before`, photo pixels) followed into this frame, if it has
+/// moved little: the outline still runs along edges (see [`TRACK_SUPPORT`]), and each side is refitted
+/// at working scale where it now is, as the search refits its sides. `None` when it does not, when a
+/// corner is near the border or beyond (a cut-off document is searched for), or when the outline is not
+/// of a document's shape or not of the kind expected: the caller then searches the frame ([`find`]).
+/// A live camera's frames differ little while the person holds the document still, and this is a
+/// fraction of the search's work: no lines are searched for.
+pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<Found> {
+    let g = gradient(frame);
+    if g.w < 16 || g.h < 16 || !convex(before) {
+        return None;
+    }
+    let s = frame.scale as f32;
+    let photo = [frame.w as f32 * s, frame.h as f32 * s];
+    let margin = 2.0 * g.scale;
+    let inside = |q: &[[f32; 2]; 4]| {
+        q.iter().all(|p| {
+            p[0] >= margin
+                && p[1] >= margin
+                && p[0] <= photo[0] - 1.0 - margin
+                && p[1] <= photo[1] - 1.0 - margin
+        })
+    };
+    let quiet = quiet(&g);
+    // The whole outline, and each side of it, along edges.
+    let holds = |q: &[[f32; 2]; 4], bows: [f32; 4]| {
+        let sides = sides_support::<1>(&g, quiet.as_deref(), q, bows);
+        let share = |(o, m, u): (f32, f32, f32)| o / (m - u.min(MAX_UNSEEN * m)).max(1.0);
+        let (mut ok, mut n, mut unseen) = (0.0, 0.0, 0.0);
+        for (o, m, u) in sides {
+            ok += o;
+            n += m;
+            unseen += u;
+        }
+        let all = share((ok, n, unseen));
+        (sides.iter().all(|&side| share(side) >= TRACK_SIDE) && all >= TRACK_SUPPORT).then_some(all)
+    };
+    if !inside(before) || holds(before, [0.0; 4]).is_none() {
+        return None;
+    }
+    let reach = g.scale / s * 1.5 + 1.0;
+    let inner = [
+        before.iter().map(|p| p[0]).sum::<f32>() / 4.0,
+        before.iter().map(|p| p[1]).sum::<f32>() / 4.0,
+    ];
+    let refined: Vec<Refit> = (0..4)
+        .map(|i| refine(frame, before[i], before[(i + 1) % 4], reach, inner))
+        .collect();
+    let corners = refitted_corners(before, &refined, 4.0 * g.scale, [0.0; 4]);
+    let bows = std::array::from_fn(|k| refined[k].bow);
+    if !inside(&corners) {
+        return None;
+    }
+    let confidence = holds(&corners, bows)?;
+    let focal = cfg.focal * photo[0].max(photo[1]);
+    let aspect = aspect(&corners, focal, [photo[0] / 2.0, photo[1] / 2.0])?;
+    let kind = kind_of(aspect);
+    if kind == Kind::Unknown || cfg.expect.is_some_and(|k| k != kind) {
+        return None;
+    }
+    Some(Found {
+        corners,
+        outside: [false; 4],
+        confidence,
+        kind,
+        aspect,
+    })
+}
+
 /// The share of the outline `q` (photo pixels) that runs along edges within two Hough pixels of its
 /// sides, side `k` bowing out by `bows[k]` (photo pixels, see [`Refit`]); what could not be seen does
 /// not count against it, up to a quarter, as in the search. Within one pixel, synthetic-dev's outlines
@@ -2404,12 +2493,28 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
 /// off (a side on its header), none lost; within three, a wrong outline is taken (the Romanian card on
 /// the keyboard, 8.4% off). A card held in a hand in a real phone photo is found within two.
 fn refitted_support(g: &Grad, quiet: Option<&[bool]>, q: &[[f32; 2]; 4], bows: [f32; 4]) -> f32 {
-    let q = q.map(|p| [p[0] / g.scale, p[1] / g.scale]);
     let (mut ok, mut n, mut unseen) = (0.0, 0.0, 0.0);
-    for k in 0..4 {
+    for (o, m, u) in sides_support::<2>(g, quiet, q, bows) {
+        ok += o;
+        n += m;
+        unseen += u;
+    }
+    ok / (n - unseen.min(MAX_UNSEEN * n)).max(1.0)
+}
+
+/// Each side's `(supported, in-frame, unseen)` samples for [`refitted_support`], an edge counting
+/// within `R` Hough pixels of a straight side (two of a curved one).
+fn sides_support<const R: i32>(
+    g: &Grad,
+    quiet: Option<&[bool]>,
+    q: &[[f32; 2]; 4],
+    bows: [f32; 4],
+) -> [(f32, f32, f32); 4] {
+    let q = q.map(|p| [p[0] / g.scale, p[1] / g.scale]);
+    std::array::from_fn(|k| {
         let (a, b) = (q[k], q[(k + 1) % 4]);
-        let (o, m, u) = if bows[k] == 0.0 {
-            Profile::between::<2>(g, quiet, &line_through(a, b), a, b)
+        if bows[k] == 0.0 {
+            Profile::between::<R>(g, quiet, &line_through(a, b), a, b)
         } else {
             along_curve(
                 g,
@@ -2419,12 +2524,8 @@ fn refitted_support(g: &Grad, quiet: Option<&[bool]>, q: &[[f32; 2]; 4], bows: [
                     bow: bows[k] / g.scale,
                 },
             )
-        };
-        ok += o;
-        n += m;
-        unseen += u;
-    }
-    ok / (n - unseen.min(MAX_UNSEEN * n)).max(1.0)
+        }
+    })
 }
 
 /// `(supported, in-frame, unseen)` samples along a curved side (Hough pixels), one per pixel of its
@@ -3666,5 +3767,78 @@ mod tests {
         }
         assert!(worst < 5e-5, "worst error {worst} rad");
         assert_eq!(direction(0.0, 0.0), 0.0);
+    }
+
+    /// The scene rendered and made a frame.
+    fn frame_of(scene: &Scene) -> Frame {
+        let px = render(scene);
+        Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"))
+    }
+
+    #[test]
+    fn a_card_that_moved_a_little_is_followed_to_where_it_is_now() {
+        // A card on a brick floor (desk lines all around), found in one frame, then moved by a few
+        // pixels and turned by a fraction of a degree in the next, as a hand holding it still moves it.
+        let mut scene = Scene::card(960, 540);
+        scene.bricks = (60.0, 0.0);
+        let before = located(&scene, 2.0).corners;
+        let c = [480.0, 270.0];
+        let turn = 0.3f32.to_radians();
+        for shift in [[0.0, 0.0], [2.0, -1.0], [-3.0, 2.0]] {
+            let mut moved = scene.clone();
+            moved.corners = scene.corners.map(|p| {
+                let (dx, dy) = (p[0] - c[0], p[1] - c[1]);
+                [
+                    c[0] + dx * turn.cos() - dy * turn.sin() + shift[0],
+                    c[1] + dx * turn.sin() + dy * turn.cos() + shift[1],
+                ]
+            });
+            let f = track(&frame_of(&moved), &FindConfig::default(), &before).expect("followed");
+            let error = max_error(&f.corners, &moved.corners);
+            assert!(error < 1.5, "moved by {shift:?}: {error} px off");
+            assert_eq!(f.kind, Kind::IdCard);
+            assert_eq!(f.outside, [false; 4]);
+        }
+    }
+
+    #[test]
+    fn an_outline_with_no_card_along_it_is_not_followed() {
+        let mut scene = Scene::card(960, 540);
+        scene.bricks = (60.0, 0.0);
+        let cfg = FindConfig::default();
+        let found = located(&scene, 2.0).corners;
+        let frame = frame_of(&scene);
+        // The card moved on by 20 pixels, the outline a tenth smaller than the card, and one where no
+        // card is: each is searched for again, not followed.
+        let centre = [
+            found.iter().map(|p| p[0]).sum::<f32>() / 4.0,
+            found.iter().map(|p| p[1]).sum::<f32>() / 4.0,
+        ];
+        let shifted = found.map(|p| [p[0] + 20.0, p[1] + 10.0]);
+        let smaller = found.map(|p| {
+            [
+                centre[0] + 0.9 * (p[0] - centre[0]),
+                centre[1] + 0.9 * (p[1] - centre[1]),
+            ]
+        });
+        let nowhere = [[20.0, 20.0], [200.0, 20.0], [200.0, 130.0], [20.0, 130.0]];
+        for before in [shifted, smaller, nowhere] {
+            assert!(track(&frame, &cfg, &before).is_none(), "{before:?}");
+        }
+        // Nor is an outline with a corner cut off by the photo's border, nor one that is not of a
+        // document's shape.
+        let mut cut = scene.clone();
+        cut.corners = scene.corners.map(|p| [p[0] + 300.0, p[1]]);
+        let cut_frame = frame_of(&cut);
+        assert!(track(&cut_frame, &cfg, &cut.corners).is_none());
+        let square = [
+            found[0],
+            found[1],
+            [found[1][0], found[1][1] + (found[1][0] - found[0][0])],
+            [found[0][0], found[0][1] + (found[1][0] - found[0][0])],
+        ];
+        assert!(track(&frame, &cfg, &square).is_none());
+        // The outline where the card is, as a check: followed.
+        assert!(track(&frame, &cfg, &found).is_some());
     }
 }

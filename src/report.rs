@@ -158,6 +158,9 @@ pub struct Document {
     pub kind: &'static str,
     /// Share of the outline that runs along an edge (1 when the caller gave the corners).
     pub confidence: f32,
+    /// Whether the outline was followed from the frame before (a live camera's, see
+    /// `Options::previous`) rather than searched for.
+    pub followed: bool,
 }
 
 /// Everything known about one photo.
@@ -276,6 +279,8 @@ impl Report {
                 json_str(&mut s, d.kind);
                 s.push_str(",\"confidence\":");
                 json_num(&mut s, Some(d.confidence));
+                s.push_str(",\"followed\":");
+                s.push_str(if d.followed { "true" } else { "false" });
                 s.push('}');
             }
             None => s.push_str("null"),

@@ -30,7 +30,7 @@ export interface Report {
   height: number;
   verdict: "ok" | "retake";
   checks: CheckResult[];
-  document: { corners: [number, number][]; outside: boolean[]; kind: "id-card" | "passport" | "unknown"; confidence: number } | null;
+  document: { corners: [number, number][]; outside: boolean[]; kind: "id-card" | "passport" | "unknown"; confidence: number; followed: boolean } | null;
   error: string | null;
   error_code: string | null;
   error_message: Text | null;
@@ -65,9 +65,11 @@ fn corners_from(v: &[f32]) -> Result<[[f32; 2]; 4], JsValue> {
 fn options_from(
     corners: Option<Vec<f32>>,
     document_type: Option<String>,
+    previous: Option<Vec<f32>>,
 ) -> Result<Options, JsValue> {
     let mut opts = Options {
         document: corners.as_deref().map(corners_from).transpose()?,
+        previous: previous.as_deref().map(corners_from).transpose()?,
         ..Options::default()
     };
     if let Some(name) = document_type.as_deref() {
@@ -83,9 +85,10 @@ fn report_on(
     view: Result<RgbaView, Error>,
     corners: Option<Vec<f32>>,
     document_type: Option<String>,
+    previous: Option<Vec<f32>>,
 ) -> Result<JsValue, JsValue> {
     let view = view.map_err(|e| js_error(&e))?;
-    let opts = options_from(corners, document_type)?;
+    let opts = options_from(corners, document_type, previous)?;
     JSON::parse(&check(&view, &opts).to_json())
 }
 
@@ -116,7 +119,12 @@ pub fn check_rgba(
     #[wasm_bindgen(unchecked_param_type = "\"any\" | \"id-card\" | \"passport\" | undefined")]
     document_type: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    report_on(RgbaView::new(data, width, height), corners, document_type)
+    report_on(
+        RgbaView::new(data, width, height),
+        corners,
+        document_type,
+        None,
+    )
 }
 
 /// The document cut out of the photo and perspective-corrected to its real shape, at most `max_width`
@@ -178,18 +186,23 @@ impl Input {
         Ok(self.rgba.as_ptr() as usize as u32)
     }
 
-    /// Checks the pixels written after `reserve`; arguments as for `checkRgba`.
+    /// Checks the pixels written after `reserve`; `corners` and `document` as for `checkRgba`. In a
+    /// stream of frames of one size (a live camera), `previous` is the document's corners in the frame
+    /// before (`report.document.corners` flattened): its outline is followed from there when it has
+    /// moved little, at a fraction of the cost of searching the frame, which is searched otherwise.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn check(
         &self,
         corners: Option<Vec<f32>>,
         #[wasm_bindgen(unchecked_param_type = "\"any\" | \"id-card\" | \"passport\" | undefined")]
         document_type: Option<String>,
+        previous: Option<Vec<f32>>,
     ) -> Result<JsValue, JsValue> {
         report_on(
             RgbaView::new(&self.rgba, self.width, self.height),
             corners,
             document_type,
+            previous,
         )
     }
 

@@ -184,6 +184,9 @@ export function movement(a, b) {
   return diag > 0 ? shift / diag : Infinity;
 }
 
+/** How often the live checker searches a whole frame while it follows an outline (see LiveChecker.loop). */
+const SEARCH_EVERY = 10;
+
 /**
  * Watches a playing <video>: checks its newest frame in the worker at a reduced size whenever the
  * worker is free, picks one hint at a time, and fires `capture` once the card has been good and steady
@@ -219,6 +222,7 @@ export class LiveChecker extends EventTarget {
     this.candidate = null;
     this.candidateCount = 0;
     this.previous = null;
+    this.followFrom = null;
     this.times = [];
     this.sinceGood = performance.now();
   }
@@ -261,9 +265,16 @@ export class LiveChecker extends EventTarget {
         continue;
       }
       const k = v.videoWidth / bitmap.width;
-      const out = await c.run(bitmap, { document: this.options.document }, [bitmap]);
+      // The outline found in the frame before is followed rather than searched for again (a fraction
+      // of the work) while the frames keep their size; every SEARCH_EVERY-th frame is searched whole,
+      // so that a better outline than the one followed is not missed for long.
+      const size = `${bitmap.width}x${bitmap.height}`;
+      const follow = this.followFrom && this.followFrom.size === size && this.checks % SEARCH_EVERY !== 0;
+      const out = await c.run(bitmap, { document: this.options.document, previous: follow ? this.followFrom.corners : undefined }, [bitmap]);
       if (!this.running) break;
       if (out.error) continue;
+      const doc = out.report.document;
+      this.followFrom = doc && !doc.outside.includes(true) ? { size, corners: doc.corners.flat() } : null;
       this.onReport(out.report, k);
     }
   }

@@ -7,7 +7,9 @@
 //   source  a Blob (a file: decoded here, EXIF orientation applied), an ImageBitmap (a camera frame,
 //           transferred and closed here) or { data, width, height } (RGBA pixels).
 //   options { document: "any" | "id-card" | "passport", display: bool (send the decoded photo back as
-//           an ImageBitmap), crop: bool (send the straightened document back), cropWidth: number }
+//           an ImageBitmap), crop: bool (send the straightened document back), cropWidth: number,
+//           previous: [x0, y0, ..., x3, y3] (a live camera's frames: the document's corners in the frame
+//           before, of the same size, followed from there when the document has moved little) }
 // Reply:    { id, report, bitmap?, crop?, via, timings: { decode, check, total } } or { id, error: { code, detail } }
 //           (via: how the pixels reached wasm memory: "VideoFrame.copyTo", "getImageData" or "pixels").
 //           With crop, the verdict does not wait for it: { id, early: true, report, bitmap?, via, timings }
@@ -176,7 +178,8 @@ async function handle({ source, options = {} }, early) {
     via = await fill(bitmap);
   }
   const t1 = performance.now();
-  const report = input.check(undefined, options.document || "any");
+  const previous = options.previous ? new Float32Array(options.previous) : undefined;
+  const report = input.check(undefined, options.document || "any", previous);
   const t2 = performance.now();
   report.file = source instanceof File ? source.name : null;
   const reply = { report, via, timings: { decode: t1 - t0, check: t2 - t1, total: t2 - t0 } };

@@ -38,13 +38,18 @@ test("live camera: hints in order, capture once the card is sharp and steady, th
   assert.ok(run.every((f) => f.good && f.steady), JSON.stringify(run));
   assert.ok(frames.some((f) => f.hint === "live_still"), "out-of-focus frames were seen");
   assert.ok(frames.filter((f) => f.hint === "live_still").every((f) => !f.good));
+  // While the card is held still its outline is followed from frame to frame rather than searched
+  // for, and a whole frame is still searched now and then.
+  const steadyRun = frames.filter((f) => f.steady);
+  assert.ok(steadyRun.some((f) => f.followed), JSON.stringify(steadyRun));
+  assert.ok(frames.some((f) => !f.followed), "no frame was searched whole");
 
   // The full-resolution still is checked like an uploaded photo.
   assert.equal(v.verdict, "ok");
   assert.equal(v.blur, "pass");
 
   const rate = (frames.length - 1) / ((frames.at(-1).t - frames[0].t) / 1000);
-  console.log(`live: ${frames.length} frames checked at ${rate.toFixed(1)} a second (1280x720 stream, checked at 960x540); ` +
+  console.log(`live: ${frames.length} frames checked at ${rate.toFixed(1)} a second (1280x720 stream, checked at 960x540), ${frames.filter((f) => f.followed).length} of them followed; ` +
     `settled -> capture ${(stats.capture.at - stats.capture.settled).toFixed(0)} ms, -> still checked ${(stats.checked - stats.capture.settled).toFixed(0)} ms; hints: ${shown.join(" > ")}`);
 
   // Accepting hands the host the still and the straightened card.

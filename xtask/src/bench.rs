@@ -1,10 +1,11 @@
 //! `cargo xtask bench`: time per frame of the full check on a 12-megapixel (4000x3000) and a 1280x720
 //! RGBA frame, natively and in headless Chromium (both wasm builds the page may load), each also given
-//! the document's corners (the check without its finder), beside OpenCV.js
-//! computing only the variance of the Laplacian on the same frames, interleaved in one run so the
-//! figures compare on the same machine at the same moment; then the page's cold start (the median of
-//! 25 loads, with its 95% confidence interval) and a 12-megapixel JPEG through the page. Writes `target/bench/bench.json`, which the
-//! README's table is written from.
+//! the document's corners (the check without its finder) and given the outline of a live camera's frame
+//! before (followed, not searched for), beside OpenCV.js computing only the variance of the Laplacian on
+//! the same frames, interleaved in one run so the figures compare on the same machine at the same
+//! moment; then the page's cold start (the median of 25 loads, with its 95% confidence interval) and a
+//! 12-megapixel JPEG through the page. Writes `target/bench/bench.json`, which the README's tables are
+//! written from.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -48,6 +49,7 @@ pub fn run() -> Result<(), String> {
     std::fs::copy(&opencv, dir.join("opencv.js")).map_err(|e| format!("opencv.js: {e}"))?;
     let mut native = Vec::new();
     let mut without_finder = Vec::new();
+    let mut followed = Vec::new();
     for (w, h) in SIZES {
         let mut scene = Scene::card(w, h);
         scene.blur_sigma = 0.0;
@@ -79,7 +81,38 @@ pub fn run() -> Result<(), String> {
             document: Some(scene.corners),
             ..Options::default()
         };
-        let (mut full, mut core) = (Vec::new(), Vec::new());
+        // A live camera's next frame: the outline found in the frame before, 2 px right and 1 down of
+        // where it is now, followed rather than searched for (see `document::track`).
+        let found = check(&view, &Options::default())
+            .document
+            .ok_or("the bench's card was not found")?
+            .corners;
+        let before = found.map(|p| [p[0] + 2.0, p[1] + 1.0]);
+        let cfg = Options::default().config.find;
+        let frame = id_photo_check::frame::Frame::new(&view);
+        if id_photo_check::document::track(&frame, &cfg, &before).is_none() {
+            return Err(format!(
+                "{w}x{h}: the outline moved by 2 px was not followed"
+            ));
+        }
+        std::fs::write(
+            dir.join(format!("frame-{w}x{h}.before.json")),
+            format!(
+                "[{}]",
+                before
+                    .iter()
+                    .flatten()
+                    .map(f32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        let follow = Options {
+            previous: Some(before),
+            ..Options::default()
+        };
+        let (mut full, mut core, mut tracked) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..RUNS {
             let t = Instant::now();
             std::hint::black_box(check(&view, &Options::default()));
@@ -87,9 +120,13 @@ pub fn run() -> Result<(), String> {
             let t = Instant::now();
             std::hint::black_box(check(&view, &given));
             core.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = Instant::now();
+            std::hint::black_box(check(&view, &follow));
+            tracked.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         native.push(stats(full));
         without_finder.push(stats(core));
+        followed.push(stats(tracked));
     }
     std::fs::write(dir.join("index.html"), BENCH_HTML).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("bench.js"), BENCH_JS).map_err(|e| e.to_string())?;
@@ -129,6 +166,9 @@ pub fn run() -> Result<(), String> {
     let obj = |(m, lo, hi): (f64, f64, f64)| {
         format!("{{\"median\":{m:.3},\"min\":{lo:.3},\"max\":{hi:.3}}}")
     };
+    let mut finder = String::from(
+        "| frame | native, corners given (the core) | full check | finder's share | outline followed from the frame before | its share | SIMD128, corners given | full check | finder's share | outline followed | its share |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     for (i, (((w, h), n), (cm, _, _))) in SIZES.iter().zip(&native).zip(&without_finder).enumerate()
     {
         let key = format!("{w}x{h}");
@@ -136,6 +176,20 @@ pub fn run() -> Result<(), String> {
         let (plain, simd, opencv) = (ms(&b["plain"]), ms(&b["simd"]), ms(&b["opencv"]));
         let copy_in = ms(&b["simd_copy_in"]);
         let corners = ms(&b["simd_corners"]);
+        let (fm, simd_followed) = (followed[i].0, ms(&b["simd_followed"]));
+        let share = |x: f64, core: f64| format!("+{:.0}%", 100.0 * (x / core - 1.0));
+        let _ = writeln!(
+            finder,
+            "| {key} | {cm:.2} ms | {:.2} ms | {} | {fm:.2} ms | {} | {:.2} ms | {:.2} ms | {} | {:.2} ms | {} |",
+            n.0,
+            share(n.0, *cm),
+            share(fm, *cm),
+            corners.0,
+            simd.0,
+            share(simd.0, corners.0),
+            simd_followed.0,
+            share(simd_followed.0, corners.0)
+        );
         let _ = writeln!(
             table,
             "| {key} | {} | {} | {} | {} | {:.2}x | {} | {:.2}x | {cm:.2} ms | +{:.0}% | {:.2} ms | +{:.0}% |",
@@ -155,12 +209,14 @@ pub fn run() -> Result<(), String> {
         }
         let _ = write!(
             json,
-            "{{\"frame\":\"{key}\",\"native_ms\":{},\"native_without_finder_ms\":{{\"median\":{cm:.3}}},\"wasm_ms\":{},\"wasm_simd_ms\":{},\"wasm_simd_copy_in_ms\":{},\"wasm_simd_corners_given_ms\":{},\"opencv_laplacian_ms\":{},\"simd_report_identical\":{}}}",
+            "{{\"frame\":\"{key}\",\"native_ms\":{},\"native_without_finder_ms\":{{\"median\":{cm:.3}}},\"native_outline_followed_ms\":{},\"wasm_ms\":{},\"wasm_simd_ms\":{},\"wasm_simd_copy_in_ms\":{},\"wasm_simd_corners_given_ms\":{},\"wasm_simd_outline_followed_ms\":{},\"opencv_laplacian_ms\":{},\"simd_report_identical\":{}}}",
             obj(*n),
+            obj(followed[i]),
             obj(plain),
             obj(simd),
             obj(copy_in),
             obj(corners),
+            obj(simd_followed),
             obj(opencv),
             b["same_report"]
         );
@@ -202,7 +258,7 @@ pub fn run() -> Result<(), String> {
         num(&jpeg["check"])
     );
     std::fs::write(root().join("target/bench/bench.json"), &json).map_err(|e| e.to_string())?;
-    print!("{table}");
+    print!("{table}\n{finder}");
     Ok(())
 }
 
@@ -222,8 +278,8 @@ window.addEventListener("error", (e) => { window.__bench = { error: String(e.mes
 window.addEventListener("unhandledrejection", (e) => { window.__bench = { error: String(e.reason) }; });
 // The browser half of `cargo xtask bench`: per run, interleaved, the full check in the plain wasm and
 // in the SIMD128 wasm (one glue file imported twice under two URLs gives two instances), the SIMD128
-// check given the document's corners, and OpenCV.js computing only the variance of the Laplacian, each
-// on the same RGBA frame.
+// check given the document's corners and given the outline of the frame before, and OpenCV.js computing
+// only the variance of the Laplacian, each on the same RGBA frame.
 import * as plain from "../id_photo_check.js?plain";
 import * as simd from "../id_photo_check.js?simd";
 
@@ -259,6 +315,7 @@ const out = {};
 for (const [w, h] of [[4000, 3000], [1280, 720]]) {
   const px = new Uint8Array(await (await fetch(`frame-${w}x${h}.rgba`)).arrayBuffer());
   const corners = new Float32Array(await (await fetch(`frame-${w}x${h}.corners.json`)).json());
+  const before = new Float32Array(await (await fetch(`frame-${w}x${h}.before.json`)).json());
   const plainInput = resident(plain, plainWasm, px, w, h);
   const simdInput = resident(simd, simdWasm, px, w, h);
   const engines = {
@@ -267,6 +324,8 @@ for (const [w, h] of [[4000, 3000], [1280, 720]]) {
     simd_copy_in: () => simd.checkRgba(px, w, h),
     // The check given the document's corners: no finder (its share of the full check, as natively).
     simd_corners: () => simdInput.check(corners, "any"),
+    // A live camera's next frame: the outline found in the frame before (moved by 2 px), followed.
+    simd_followed: () => simdInput.check(undefined, "any", before),
     opencv: () => laplacianVariance(px, w, h),
   };
   const same = JSON.stringify(plainInput.check()) === JSON.stringify(simdInput.check());
