@@ -1,4 +1,5 @@
-//! Invariants over many inputs: no width and height panics, and blurring never makes a photo sharper.
+//! Invariants over many inputs: no width and height (nor corners given, nor outline of a frame before)
+//! panics, and blurring never makes a photo sharper.
 
 use id_photo_check::synth::{render, Scene};
 use id_photo_check::{check, Options, RgbaView, Status};
@@ -65,6 +66,35 @@ fn no_size_or_content_panics() {
                     ..Options::default()
                 },
             );
+            // Nor does the outline of a frame before, whatever it is: inside, far outside, folded
+            // over itself, or all four corners at one point.
+            let (fw, fh) = (w as f32, h as f32);
+            for previous in [
+                doc.expect("corners"),
+                [
+                    [0.1 * fw, 0.1 * fh],
+                    [0.9 * fw, 0.1 * fh],
+                    [0.9 * fw, 0.9 * fh],
+                    [0.1 * fw, 0.9 * fh],
+                ],
+                [
+                    [0.9 * fw, 0.9 * fh],
+                    [0.1 * fw, 0.1 * fh],
+                    [0.9 * fw, 0.1 * fh],
+                    [0.1 * fw, 0.9 * fh],
+                ],
+                [[0.5 * fw, 0.5 * fh]; 4],
+                [[1e9, -1e9], [-1e9, 1e9], [1e9, 1e9], [-1e9, -1e9]],
+            ] {
+                let r = check(
+                    &view,
+                    &Options {
+                        previous: Some(previous),
+                        ..Options::default()
+                    },
+                );
+                assert_eq!(r.checks.len(), 9, "{w}x{h}");
+            }
         }
     }
 }
