@@ -2411,10 +2411,14 @@ fn refitted_corners(
 }
 
 /// Least share of an outline followed from the frame before ([`track`]) that must run along edges in
-/// this one, an edge counting within two Hough pixels (see [`refitted_support`]), before its sides are
-/// refitted and after.
+/// this one, before its sides are refitted and after, an edge counting within one Hough pixel (within
+/// two, as [`refitted_support`] counts, an outline 10 px beside the card was still taken, farther than
+/// the refit reaches). On synthetic-dev (217 outlines the search locates, each given back moved by 2 px):
+/// 183 followed, none worse than the search's by 0.3% of the diagonal or more; at 0.85 and 0.95, 185 and
+/// 162; no outline a seventh smaller or larger than the card was taken at any of them.
 const TRACK_SUPPORT: f32 = 0.9;
-/// Least share of each side of such an outline that must run along edges.
+/// Least share of each side of such an outline that must run along edges: a card whose side is hidden
+/// by a thumb is searched for. At 0.7 and 0.9, 196 and 161 outlines followed of the 217 above.
 const TRACK_SIDE: f32 = 0.8;
 
 /// The document found in the frame before (`before`, photo pixels) followed into this frame, if it has
