@@ -53,16 +53,16 @@ fn no_size_or_content_panics() {
             let j = r.to_json();
             assert!(j.starts_with('{') && j.ends_with('}'));
             // Corners anywhere, even far outside, never panic either.
-            let doc = Some([
+            let far = [
                 [-5.0, -5.0],
                 [w as f32 * 2.0, 0.0],
                 [w as f32, h as f32 + 9.0],
                 [0.0, h as f32],
-            ]);
+            ];
             check(
                 &view,
                 &Options {
-                    document: doc,
+                    document: Some(far),
                     ..Options::default()
                 },
             );
@@ -70,7 +70,7 @@ fn no_size_or_content_panics() {
             // over itself, or all four corners at one point.
             let (fw, fh) = (w as f32, h as f32);
             for previous in [
-                doc.expect("corners"),
+                far,
                 [
                     [0.1 * fw, 0.1 * fh],
                     [0.9 * fw, 0.1 * fh],
