@@ -19,6 +19,12 @@ use crate::{build, root, serve, test, Cmd};
 const RUNS: usize = 21;
 const SIZES: [(u32, u32); 2] = [(4000, 3000), (1280, 720)];
 
+/// Writes four corners as the JSON array `[x0, y0, ..., x3, y3]`, for the bench page.
+fn write_corners(path: &std::path::Path, corners: &[[f32; 2]; 4]) -> Result<(), String> {
+    let xy: Vec<String> = corners.iter().flatten().map(f32::to_string).collect();
+    std::fs::write(path, format!("[{}]", xy.join(","))).map_err(|e| e.to_string())
+}
+
 fn stats(mut ms: Vec<f64>) -> (f64, f64, f64) {
     ms.sort_by(f64::total_cmp);
     (ms[ms.len() / 2], ms[0], ms[ms.len() - 1])
@@ -56,12 +62,10 @@ pub fn run() -> Result<(), String> {
         let px = render(&scene);
         std::fs::write(dir.join(format!("frame-{w}x{h}.rgba")), &px).map_err(|e| e.to_string())?;
         // The document's corners, for the check given them in the browser too.
-        let corners: Vec<String> = scene.corners.iter().flatten().map(f32::to_string).collect();
-        std::fs::write(
-            dir.join(format!("frame-{w}x{h}.corners.json")),
-            format!("[{}]", corners.join(",")),
-        )
-        .map_err(|e| e.to_string())?;
+        write_corners(
+            &dir.join(format!("frame-{w}x{h}.corners.json")),
+            &scene.corners,
+        )?;
         if w == 4000 {
             // A 12-megapixel JPEG, as a phone would save it, for the time from choosing it to the verdict.
             let rgb: Vec<u8> = px
@@ -75,8 +79,9 @@ pub fn run() -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         }
         let view = RgbaView::new(&px, w, h).map_err(|e| e.to_string())?;
-        check(&view, &Options::default()); // warm-up
-                                           // Interleaved: the full check, and the check with the corners given (no document finder).
+        // A warm-up; then, interleaved, the full check, the check given the corners (no document
+        // finder) and the check given the outline of the frame before.
+        check(&view, &Options::default());
         let given = Options {
             document: Some(scene.corners),
             ..Options::default()
@@ -95,19 +100,7 @@ pub fn run() -> Result<(), String> {
                 "{w}x{h}: the outline moved by 2 px was not followed"
             ));
         }
-        std::fs::write(
-            dir.join(format!("frame-{w}x{h}.before.json")),
-            format!(
-                "[{}]",
-                before
-                    .iter()
-                    .flatten()
-                    .map(f32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
-        )
-        .map_err(|e| e.to_string())?;
+        write_corners(&dir.join(format!("frame-{w}x{h}.before.json")), &before)?;
         let follow = Options {
             previous: Some(before),
             ..Options::default()
