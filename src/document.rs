@@ -235,18 +235,17 @@ fn reduce(frame: &Frame) -> (Vec<f32>, usize, usize, usize) {
     let Coarse { luma: out, w, h, k } = coarse;
     let (w, h, k) = (*w, *h, *k);
     // A 3x3 binomial smoothing keeps the gradient off the print's fine texture.
-    // Row by row over windows of three, which the compiler vectorises.
     let mut sm = out.clone();
     for y in 1..h.saturating_sub(1) {
-        let (up, row, down) = (
-            &out[(y - 1) * w..y * w],
-            &out[y * w..(y + 1) * w],
-            &out[(y + 1) * w..(y + 2) * w],
-        );
-        let windows = up.windows(3).zip(row.windows(3)).zip(down.windows(3));
-        for (o, ((u, r), d)) in sm[y * w + 1..].iter_mut().zip(windows) {
-            *o =
-                (4.0 * r[1] + 2.0 * (r[0] + r[2] + u[1] + d[1]) + u[0] + u[2] + d[0] + d[2]) / 16.0;
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            sm[i] = (4.0 * out[i]
+                + 2.0 * (out[i - 1] + out[i + 1] + out[i - w] + out[i + w])
+                + out[i - w - 1]
+                + out[i - w + 1]
+                + out[i + w - 1]
+                + out[i + w + 1])
+                / 16.0;
         }
     }
     (sm, w, h, k)
@@ -285,25 +284,16 @@ const SHARP_AT: f32 = 2.0;
 fn gradient(frame: &Frame) -> Grad {
     let (l, w, h, k) = reduce(frame);
     let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
-    // Sobel, row by row over windows of three, which the compiler vectorises.
     for y in 1..h.saturating_sub(1) {
-        let (up, row, down) = (
-            &l[(y - 1) * w..y * w],
-            &l[y * w..(y + 1) * w],
-            &l[(y + 1) * w..(y + 2) * w],
-        );
-        let windows = up.windows(3).zip(row.windows(3)).zip(down.windows(3));
-        let out = gx[y * w + 1..(y + 1) * w]
-            .iter_mut()
-            .zip(&mut gy[y * w + 1..(y + 1) * w])
-            .zip(&mut mag[y * w + 1..(y + 1) * w]);
-        for (((ox, oy), om), ((u, r), d)) in out.zip(windows) {
-            let sx = (u[2] + 2.0 * r[2] + d[2]) - (u[0] + 2.0 * r[0] + d[0]);
-            let sy = (d[0] + 2.0 * d[1] + d[2]) - (u[0] + 2.0 * u[1] + u[2]);
-            let (x, y) = (sx / 8.0, sy / 8.0);
-            *ox = x;
-            *oy = y;
-            *om = (x * x + y * y).sqrt();
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            let sx = (l[i - w + 1] + 2.0 * l[i + 1] + l[i + w + 1])
+                - (l[i - w - 1] + 2.0 * l[i - 1] + l[i + w - 1]);
+            let sy = (l[i + w - 1] + 2.0 * l[i + w] + l[i + w + 1])
+                - (l[i - w - 1] + 2.0 * l[i - w] + l[i - w + 1]);
+            gx[i] = sx / 8.0;
+            gy[i] = sy / 8.0;
+            mag[i] = (gx[i] * gx[i] + gy[i] * gy[i]).sqrt();
         }
     }
     // How bright the photo's paper is: its 95th percentile of luma, from every 7th pixel (of all of

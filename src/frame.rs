@@ -117,17 +117,8 @@ impl Boxer {
     fn emit(&mut self) {
         let (k, w) = (self.out.k, self.out.w);
         let orow = &mut self.out.luma[self.oy * w..(self.oy + 1) * w];
-        // The usual factors with their boxes' widths known to the compiler: the same sums, in the
-        // same order.
-        match k {
-            2 => emit_row::<2>(orow, &self.sums, self.norm),
-            3 => emit_row::<3>(orow, &self.sums, self.norm),
-            4 => emit_row::<4>(orow, &self.sums, self.norm),
-            _ => {
-                for (o, box_) in orow.iter_mut().zip(self.sums.chunks_exact(k)) {
-                    *o = box_.iter().sum::<f32>() * self.norm;
-                }
-            }
+        for (o, box_) in orow.iter_mut().zip(self.sums.chunks_exact(k)) {
+            *o = box_.iter().sum::<f32>() * self.norm;
         }
         self.sums.fill(0.0);
         self.rows = 0;
@@ -140,14 +131,6 @@ impl Boxer {
             self.emit();
         }
         self.out
-    }
-}
-
-/// One row of a [`Coarse`] image from its boxes' column sums, `K` to a box.
-#[inline(always)]
-fn emit_row<const K: usize>(orow: &mut [f32], sums: &[f32], norm: f32) {
-    for (o, box_) in orow.iter_mut().zip(sums.chunks_exact(K)) {
-        *o = box_.iter().sum::<f32>() * norm;
     }
 }
 
