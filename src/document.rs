@@ -2289,10 +2289,7 @@ fn find_in(frame: &Frame, cfg: &FindConfig, win: &Window) -> Option<Found> {
     let size = (0..4)
         .map(|k| distance(q[k], q[(k + 1) % 4]))
         .fold(0.0, crate::frame::max);
-    let inner = [
-        (q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4.0,
-        (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4.0,
-    ];
+    let inner = centre_of(&q);
     for i in 0..4 {
         let (a, b) = (q[i], q[(i + 1) % 4]);
         let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
@@ -2438,24 +2435,15 @@ pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<
     // The whole outline, and each side of it, along edges.
     let holds = |q: &[[f32; 2]; 4], bows: [f32; 4]| {
         let sides = sides_support::<1>(&g, quiet.as_deref(), q, bows);
-        let share = |(o, m, u): (f32, f32, f32)| o / (m - u.min(MAX_UNSEEN * m)).max(1.0);
-        let (mut ok, mut n, mut unseen) = (0.0, 0.0, 0.0);
-        for (o, m, u) in sides {
-            ok += o;
-            n += m;
-            unseen += u;
-        }
-        let all = share((ok, n, unseen));
-        (sides.iter().all(|&side| share(side) >= TRACK_SIDE) && all >= TRACK_SUPPORT).then_some(all)
+        let all = seen_share(summed(sides));
+        (sides.iter().all(|&side| seen_share(side) >= TRACK_SIDE) && all >= TRACK_SUPPORT)
+            .then_some(all)
     };
     if !inside(before) || holds(before, [0.0; 4]).is_none() {
         return None;
     }
     let reach = g.scale / s * 1.5 + 1.0;
-    let inner = [
-        before.iter().map(|p| p[0]).sum::<f32>() / 4.0,
-        before.iter().map(|p| p[1]).sum::<f32>() / 4.0,
-    ];
+    let inner = centre_of(before);
     let refined: Vec<Refit> = (0..4)
         .map(|i| refine(frame, before[i], before[(i + 1) % 4], reach, inner))
         .collect();
@@ -2487,13 +2475,28 @@ pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<
 /// off (a side on its header), none lost; within three, a wrong outline is taken (the Romanian card on
 /// the keyboard, 8.4% off). A card held in a hand in a real phone photo is found within two.
 fn refitted_support(g: &Grad, quiet: Option<&[bool]>, q: &[[f32; 2]; 4], bows: [f32; 4]) -> f32 {
-    let (mut ok, mut n, mut unseen) = (0.0, 0.0, 0.0);
-    for (o, m, u) in sides_support::<2>(g, quiet, q, bows) {
-        ok += o;
-        n += m;
-        unseen += u;
-    }
+    seen_share(summed(sides_support::<2>(g, quiet, q, bows)))
+}
+
+/// The share of `(supported, in-frame, unseen)` samples that runs along edges, what could not be seen
+/// not counting against it, up to [`MAX_UNSEEN`] of them.
+fn seen_share((ok, n, unseen): (f32, f32, f32)) -> f32 {
     ok / (n - unseen.min(MAX_UNSEEN * n)).max(1.0)
+}
+
+/// The four sides' `(supported, in-frame, unseen)` samples added up.
+fn summed(sides: [(f32, f32, f32); 4]) -> (f32, f32, f32) {
+    sides
+        .iter()
+        .fold((0.0, 0.0, 0.0), |(o, m, u), s| (o + s.0, m + s.1, u + s.2))
+}
+
+/// The mean of a quadrilateral's corners.
+fn centre_of(q: &[[f32; 2]; 4]) -> [f32; 2] {
+    [
+        (q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4.0,
+        (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4.0,
+    ]
 }
 
 /// Each side's `(supported, in-frame, unseen)` samples for [`refitted_support`], an edge counting
@@ -3161,10 +3164,14 @@ mod tests {
     use crate::synth::{render, Scene};
     use crate::view::RgbaView;
 
-    fn found(scene: &Scene) -> Option<Found> {
+    /// The scene rendered and made a frame.
+    fn frame_of(scene: &Scene) -> Frame {
         let px = render(scene);
-        let f = Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"));
-        find(&f, &FindConfig::default())
+        Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"))
+    }
+
+    fn found(scene: &Scene) -> Option<Found> {
+        find(&frame_of(scene), &FindConfig::default())
     }
 
     fn max_error(a: &[[f32; 2]; 4], b: &[[f32; 2]; 4]) -> f32 {
@@ -3176,9 +3183,7 @@ mod tests {
 
     /// The scene's reduced image with its gradient, and its card's corners in its (Hough) pixels.
     fn gradient_of(scene: &Scene) -> (Grad, [[f32; 2]; 4]) {
-        let px = render(scene);
-        let f = Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"));
-        let g = gradient(&f);
+        let g = gradient(&frame_of(scene));
         let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
         (g, c)
     }
@@ -3763,12 +3768,6 @@ mod tests {
         assert_eq!(direction(0.0, 0.0), 0.0);
     }
 
-    /// The scene rendered and made a frame.
-    fn frame_of(scene: &Scene) -> Frame {
-        let px = render(scene);
-        Frame::new(&RgbaView::new(&px, scene.width, scene.height).expect("valid"))
-    }
-
     #[test]
     fn a_card_that_moved_a_little_is_followed_to_where_it_is_now() {
         // A card on a brick floor (desk lines all around), found in one frame, then moved by a few
@@ -3804,10 +3803,7 @@ mod tests {
         let frame = frame_of(&scene);
         // The card moved on by 20 pixels, the outline a tenth smaller than the card, and one where no
         // card is: each is searched for again, not followed.
-        let centre = [
-            found.iter().map(|p| p[0]).sum::<f32>() / 4.0,
-            found.iter().map(|p| p[1]).sum::<f32>() / 4.0,
-        ];
+        let centre = centre_of(&found);
         let shifted = found.map(|p| [p[0] + 20.0, p[1] + 10.0]);
         let smaller = found.map(|p| {
             [
