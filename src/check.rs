@@ -68,7 +68,12 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
     let frame = Frame::build(view, opts.document.is_none());
     let cfg = &opts.config;
     let (pw, ph) = (view.width() as f32, view.height() as f32);
-    let mut followed = false;
+    // The outline of the frame before, followed, when the corners are not given.
+    let tracked = match (opts.document, opts.previous) {
+        (None, Some(before)) => document::track(&frame, &cfg.find, &before),
+        _ => None,
+    };
+    let followed = tracked.is_some();
     let found: Option<Found> = match opts.document {
         Some(corners) => {
             let aspect =
@@ -82,16 +87,7 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
                 aspect,
             })
         }
-        None => match opts
-            .previous
-            .and_then(|before| document::track(&frame, &cfg.find, &before))
-        {
-            Some(f) => {
-                followed = true;
-                Some(f)
-            }
-            None => document::find_with_colour(&frame, Some(view), &cfg.find),
-        },
+        None => tracked.or_else(|| document::find_with_colour(&frame, Some(view), &cfg.find)),
     };
     let roi = match &found {
         Some(f) => {
