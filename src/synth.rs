@@ -3,6 +3,19 @@
 //! a known homography on a desk, then the defects a phone adds, each by a known amount: Gaussian or
 //! motion blur, exposure in stops, a specular hot spot, a shadow. Deterministic for a given scene.
 
+/// The corners (top-left, top-right, bottom-right, bottom-left) of a `size[0]` x `size[1]` rectangle
+/// about `centre`, turned `degrees` clockwise (y down).
+pub fn turned(centre: [f32; 2], size: [f32; 2], degrees: f32) -> [[f32; 2]; 4] {
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (hw, hh) = (size[0] / 2.0, size[1] / 2.0);
+    [[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]].map(|[dx, dy]| {
+        [
+            centre[0] + dx * cos - dy * sin,
+            centre[1] + dx * sin + dy * cos,
+        ]
+    })
+}
+
 /// One photo to render.
 #[derive(Clone, Debug)]
 pub struct Scene {
@@ -50,24 +63,10 @@ impl Scene {
     pub fn card(width: u32, height: u32) -> Self {
         let (w, h) = (width as f32, height as f32);
         let cw = 0.7 * w;
-        let ch = cw * 53.98 / 85.6;
-        let (cx, cy) = (w / 2.0, h / 2.0);
-        let a = 3f32.to_radians();
-        let rot = |dx: f32, dy: f32| {
-            [
-                cx + dx * a.cos() - dy * a.sin(),
-                cy + dx * a.sin() + dy * a.cos(),
-            ]
-        };
         Self {
             width,
             height,
-            corners: [
-                rot(-cw / 2.0, -ch / 2.0),
-                rot(cw / 2.0, -ch / 2.0),
-                rot(cw / 2.0, ch / 2.0),
-                rot(-cw / 2.0, ch / 2.0),
-            ],
+            corners: turned([w / 2.0, h / 2.0], [cw, cw * 53.98 / 85.6], 3.0),
             paper: [236.0, 232.0, 222.0],
             desk: 55.0,
             bricks: (0.0, 0.0),
