@@ -1976,20 +1976,23 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
 /// [`find`], with the photo the frame was built of (`colour`), whose colours give a second opinion on
 /// a weak side: a card on a desk of nearly its own lightness differs from it in tint.
 ///
-/// When neither look finds an outline in a quiet photo (see [`Grad::quiet`]), the whole frame is
-/// searched a third time with edges of colour counting as those of lightness: a page on a plain desk of
-/// its own lightness may show its sides in colour alone (the receipt among the real photos: bluish
-/// paper on a beige desk, luma within 1-2 levels across its bottom side, blue against red 18 levels
-/// apart). The search asks a document's shape of its outlines as ever, but a weak outline's refitted
-/// shape need not be one (the receipt measures a passport's 1.35 at the Hough scale and 1.32 refitted,
-/// its labels 1.31): the rule keeps the desk's lines and print out of the other looks, and this look
-/// comes only after they found nothing on a plain desk. Of the photos of `cargo xtask eval` it changes
-/// the receipt alone (found within 1.2%); of two sets made like synthetic-dev from other specimens and
-/// seeds, it finds one more document (motion blurred, within 2%) and nothing else, and no background
-/// gains an outline; on a set made on a plain beige desk, 5 more of 135 are located, and two cards at
-/// 0.15 of the width are found with one side off where none was. A textured photo is not searched
-/// again: its colours are as busy as its lightness, and the third look would cost as much as the first
-/// (60% more on grass, gravel and brick at 512 x 512) for nothing.
+/// A quiet photo (see [`Grad::quiet`]) whose colours differ somewhere (see [`has_tints`]) is searched
+/// first with edges of colour counting as those of lightness, and as before if that finds nothing: a
+/// page on a plain desk of its own lightness may show its sides in colour alone (the receipt among the
+/// real photos: bluish paper on a beige desk, luma within 1-2 levels across its bottom side, blue against
+/// red 18 levels apart), and a page's edge that is faint in lightness against a plain desk is not
+/// outvoted there by the print inside it (a passport on a plain beige desk had its portrait taken for the
+/// document). The search asks a document's shape of its outlines as ever, but a weak outline's
+/// refitted shape need not be one (the receipt measures a passport's 1.35 at the Hough scale and 1.32
+/// refitted, its labels 1.31): the rule keeps a textured desk's lines and print out of the other looks.
+/// Tried last, after the other two looks had found nothing, it changed only the receipt among the photos
+/// of `cargo xtask eval`; first, it also moves four outlines of synthetic-dev by at most 0.5% of their
+/// diagonal, none out of 2%. Of two sets made like synthetic-dev from other specimens and seeds, it
+/// locates one more document (motion blurred) and moves some outlines by about 1% of their diagonal at most;
+/// no background gains an outline; on a set made on a plain beige desk it locates 125 of 135 (104 with
+/// it last, 99 without it). A photo searched in colour first costs about 45% more (1280 x 960, natively);
+/// a textured photo is not searched so: its colours are as busy as its lightness, and the look would
+/// cost as much as the first for nothing (60% more on grass, gravel and brick at 512 x 512).
 pub fn find_with_colour(
     frame: &Frame,
     colour: Option<&RgbaView>,
@@ -2005,7 +2008,16 @@ pub fn find_with_colour(
         colour_edges: false,
     };
     let g = gradient(frame, None);
-    find_in(frame, &g, cfg, &whole)
+    let in_colour = || {
+        let view = colour.filter(|v| g.quiet() && has_tints(v))?;
+        let window = Window {
+            colour_edges: true,
+            ..whole
+        };
+        find_in(frame, &gradient(frame, Some(view)), cfg, &window)
+    };
+    in_colour()
+        .or_else(|| find_in(frame, &g, cfg, &whole))
         .or_else(|| {
             let (cw, ch) = (
                 (frame.w as f32 * SECOND_LOOK) as usize,
@@ -2022,14 +2034,6 @@ pub fn find_with_colour(
                 colour_edges: false,
             };
             find_in(&middle, &gradient(&middle, None), cfg, &window)
-        })
-        .or_else(|| {
-            let view = colour.filter(|v| g.quiet() && has_tints(v))?;
-            let window = Window {
-                colour_edges: true,
-                ..whole
-            };
-            find_in(frame, &gradient(frame, Some(view)), cfg, &window)
         })
 }
 
