@@ -210,6 +210,8 @@ struct Grad {
     /// What `edge` would be in a photo that is not quiet: an edge weaker than this must be sharp
     /// (see [`SHARP`]).
     full: f32,
+    /// Whether edges of colour count as those of lightness (see [`Grad::with_colour`]).
+    coloured: bool,
 }
 
 impl Grad {
@@ -309,6 +311,12 @@ fn sobel(l: &[f32], w: usize, h: usize, gx: &mut [f32], gy: &mut [f32], mag: &mu
     }
 }
 
+/// The colour opponents of the RGB(A) pixel `p`: blue less red, and twice green less red and blue.
+fn opponents(p: &[u8]) -> [i32; 2] {
+    let [r, g, b] = [0, 1, 2].map(|c| i32::from(p[c]));
+    [b - r, 2 * g - r - b]
+}
+
 /// Two opponent colour planes of the photo at the Hough scale, `w` x `h` boxes of `block` photo pixels:
 /// blue against red, and green against both (in luma's units: a step from paper to a desk of its own
 /// lightness is a step in them), each the mean of at most 3 x 3 pixels spread over its box.
@@ -318,14 +326,14 @@ fn colour_planes(view: &RgbaView, w: usize, h: usize, block: usize) -> [Vec<f32>
     let (pw, ph) = (view.width() as usize, view.height() as usize);
     for cy in 0..h {
         for cx in 0..w {
-            // Sums of blue less red, and of twice green less red and blue, over the box's samples.
+            // Sums of the opponents over the box's samples.
             let (mut b, mut g, mut n) = (0i32, 0i32, 0i32);
             for y in (cy * block + step / 2..((cy + 1) * block).min(ph)).step_by(step) {
                 let row = view.row(y as u32);
                 for x in (cx * block + step / 2..((cx + 1) * block).min(pw)).step_by(step) {
-                    let [r, gr, bl] = [0, 1, 2].map(|c| i32::from(row[x * 4 + c]));
-                    b += bl - r;
-                    g += 2 * gr - r - bl;
+                    let [blue_red, green_both] = opponents(&row[x * 4..]);
+                    b += blue_red;
+                    g += green_both;
                     n += 1;
                 }
             }
@@ -354,14 +362,9 @@ fn has_tints(view: &RgbaView) -> bool {
         let row = view.row(y);
         let mut x = sx / 2;
         while x < pw {
-            let i = x as usize * 4;
-            let (r, g, b) = (
-                i32::from(row[i]),
-                i32::from(row[i + 1]),
-                i32::from(row[i + 2]),
-            );
-            hist[0][((b - r + 255) / 2) as usize] += 1;
-            hist[1][((2 * g - r - b + 510) / 4) as usize] += 1;
+            let [blue_red, green_both] = opponents(&row[x as usize * 4..]);
+            hist[0][((blue_red + 255) / 2) as usize] += 1;
+            hist[1][((green_both + 510) / 4) as usize] += 1;
             x += sx;
         }
         y += sy;
@@ -372,49 +375,61 @@ fn has_tints(view: &RgbaView) -> bool {
     })
 }
 
-/// The finder's reduced image of `frame` with its gradient; with `colour` (the photo the frame was built
-/// of), each pixel's gradient is the strongest of the lightness's and the two colour planes'
-/// (see [`colour_planes`]), so that an edge between two surfaces of one lightness counts.
-fn gradient(frame: &Frame, colour: Option<&RgbaView>) -> Grad {
+/// The finder's reduced image of `frame` with its gradient.
+fn gradient(frame: &Frame) -> Grad {
     let (l, w, h, k) = reduce(frame);
     let (mut gx, mut gy, mut mag) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
     sobel(&l, w, h, &mut gx, &mut gy, &mut mag);
-    if let Some(view) = colour {
-        for plane in colour_planes(view, w, h, k * frame.scale as usize) {
-            let plane = smoothed(&plane, w, h);
-            let (mut cx, mut cy, mut cm) =
-                (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
-            sobel(&plane, w, h, &mut cx, &mut cy, &mut cm);
+    Grad::of(l, [gx, gy, mag], w, (k as u32 * frame.scale) as f32, false)
+}
+
+impl Grad {
+    /// The gradient `[gx, gy, mag]` of the reduced luma `l` (rows of `w`) with what the finder takes of
+    /// it: the photo's paper brightness, its magnitudes' levels and the edge threshold they give.
+    fn of(l: Vec<f32>, [gx, gy, mag]: [Vec<f32>; 3], w: usize, scale: f32, coloured: bool) -> Self {
+        // How bright the photo's paper is: its 95th percentile of luma, from every 7th pixel (of all of
+        // them it cost 3% of a 720p check, and gave the same outlines on synthetic-dev).
+        let mut hist = [0u32; 256];
+        for &v in l.iter().step_by(7) {
+            hist[v.clamp(0.0, 255.0) as usize] += 1;
+        }
+        let white = crate::exposure::quantile(&hist, 0.95) as f32;
+        let levels = magnitude_levels(&mag, w);
+        let quiet = levels.map_or(EDGE_QUIET, |l| (EDGE_NOISE * l.median).max(EDGE_QUIET));
+        let full = EDGE_MAG * (white / EDGE_WHITE).clamp(EDGE_LEAST, 1.0);
+        let edge = full.min(quiet);
+        Grad {
+            levels: std::cell::OnceCell::new(),
+            edge,
+            full,
+            floor: levels.map(|l| l.floor),
+            w,
+            h: l.len() / w.max(1),
+            scale,
+            gx,
+            gy,
+            mag,
+            luma: l,
+            coloured,
+        }
+    }
+
+    /// This gradient with edges of colour: each pixel's the strongest of the lightness's and the two
+    /// colour planes' of `view`, the photo the frame was built of (see [`colour_planes`]), so that an
+    /// edge between two surfaces of one lightness counts.
+    fn with_colour(&self, view: &RgbaView) -> Grad {
+        let (w, h) = (self.w, self.h);
+        let (mut gx, mut gy, mut mag) = (self.gx.clone(), self.gy.clone(), self.mag.clone());
+        let (mut cx, mut cy, mut cm) = (vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]);
+        for plane in colour_planes(view, w, h, self.scale as usize) {
+            sobel(&smoothed(&plane, w, h), w, h, &mut cx, &mut cy, &mut cm);
             for i in 0..w * h {
                 if cm[i] > mag[i] {
                     (gx[i], gy[i], mag[i]) = (cx[i], cy[i], cm[i]);
                 }
             }
         }
-    }
-    // How bright the photo's paper is: its 95th percentile of luma, from every 7th pixel (of all of
-    // them it cost 3% of a 720p check, and gave the same outlines on synthetic-dev).
-    let mut hist = [0u32; 256];
-    for &v in l.iter().step_by(7) {
-        hist[v.clamp(0.0, 255.0) as usize] += 1;
-    }
-    let white = crate::exposure::quantile(&hist, 0.95) as f32;
-    let levels = magnitude_levels(&mag, w);
-    let quiet = levels.map_or(EDGE_QUIET, |l| (EDGE_NOISE * l.median).max(EDGE_QUIET));
-    let full = EDGE_MAG * (white / EDGE_WHITE).clamp(EDGE_LEAST, 1.0);
-    let edge = full.min(quiet);
-    Grad {
-        levels: std::cell::OnceCell::new(),
-        edge,
-        full,
-        floor: levels.map(|l| l.floor),
-        w,
-        h,
-        scale: (k as u32 * frame.scale) as f32,
-        gx,
-        gy,
-        mag,
-        luma: l,
+        Grad::of(self.luma.clone(), [gx, gy, mag], w, self.scale, true)
     }
 }
 
@@ -1962,8 +1977,6 @@ struct Window<'a> {
     borders: bool,
     /// The photo itself, for the colours on either side of a weak side (see [`tint_edge`]).
     colour: Option<&'a RgbaView<'a>>,
-    /// Whether the gradient has the colour planes' edges (see [`find_with_colour`]).
-    colour_edges: bool,
 }
 
 /// Finds the document in the frame, or `None` when no outline is convincing. When the whole frame
@@ -2005,16 +2018,11 @@ pub fn find_with_colour(
         photo,
         borders: true,
         colour,
-        colour_edges: false,
     };
-    let g = gradient(frame, None);
+    let g = gradient(frame);
     let in_colour = || {
         let view = colour.filter(|v| g.quiet() && has_tints(v))?;
-        let window = Window {
-            colour_edges: true,
-            ..whole
-        };
-        find_in(frame, &gradient(frame, Some(view)), cfg, &window)
+        find_in(frame, &g.with_colour(view), cfg, &whole)
     };
     in_colour()
         .or_else(|| find_in(frame, &g, cfg, &whole))
@@ -2031,9 +2039,8 @@ pub fn find_with_colour(
                 photo,
                 borders: false,
                 colour: None,
-                colour_edges: false,
             };
-            find_in(&middle, &gradient(&middle, None), cfg, &window)
+            find_in(&middle, &gradient(&middle), cfg, &window)
         })
 }
 
@@ -2437,7 +2444,7 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
         // A curved side is the page's own edge: frames printed on it are straight. Nor is the edge
         // beyond looked for in the lightness where colour has shown the page's sides: a desk's shading
         // beyond a side that only its colour shows would be taken for it.
-        if !on_border && side.bow == 0.0 && !win.colour_edges {
+        if !on_border && side.bow == 0.0 && !g.coloured {
             let [ra, rb] = side.ends;
             if let Some(edge) = page_edge_beyond(frame, (ra, rb), inner, size) {
                 moved[i] = distance(edge.ends[0], ra).max(distance(edge.ends[1], rb));
@@ -2476,7 +2483,7 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
         // Each side's support as the search measured it, except that a side moved out to the page's
         // edge counts the share of its samples that found that edge.
         // Of a known document's shape, but in the search with colours (see `find_with_colour`).
-        if border_side.iter().any(|&b| b) || (kind_of(asp) == Kind::Unknown && !win.colour_edges) {
+        if border_side.iter().any(|&b| b) || (kind_of(asp) == Kind::Unknown && !g.coloured) {
             return None;
         }
         let (mut ok, mut n) = (0.0, 0.0);
@@ -2547,7 +2554,7 @@ const TRACK_SIDE: f32 = 0.8;
 /// A live camera's frames differ little while the person holds the document still, and this is a
 /// fraction of the search's work: no lines are searched for.
 pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<Found> {
-    let g = gradient(frame, None);
+    let g = gradient(frame);
     if g.w < 16 || g.h < 16 || !convex(before) {
         return None;
     }
@@ -3314,7 +3321,7 @@ mod tests {
 
     /// The scene's reduced image with its gradient, and its card's corners in its (Hough) pixels.
     fn gradient_of(scene: &Scene) -> (Grad, [[f32; 2]; 4]) {
-        let g = gradient(&frame_of(scene), None);
+        let g = gradient(&frame_of(scene));
         let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
         (g, c)
     }
@@ -3623,7 +3630,7 @@ mod tests {
             }
         }
         let frame = Frame::new(&RgbaView::new(&px, 960, 720).expect("valid"));
-        let g = gradient(&frame, None);
+        let g = gradient(&frame);
         let pts = ridges(&g);
         let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
         let sides = [line_through(c[1], c[2]), line_through(c[3], c[0])];
@@ -3698,7 +3705,7 @@ mod tests {
         }
         let view = RgbaView::new(&px, 960, 720).expect("valid");
         let frame = Frame::new(&view);
-        let g = gradient(&frame, None);
+        let g = gradient(&frame);
         let c = scene.corners.map(|p| [p[0] / g.scale, p[1] / g.scale]);
         let cfg = FindConfig::default();
         let shadow = Line::new(0.0, x / g.scale, false);
@@ -3781,7 +3788,7 @@ mod tests {
         let view = RgbaView::new(&px, w, h).expect("valid");
         let frame = Frame::new(&view);
         let cfg = FindConfig::default();
-        assert!(gradient(&frame, None).quiet());
+        assert!(gradient(&frame).quiet());
         let found = find_with_colour(&frame, Some(&view), &cfg).expect("found by its colour");
         let diag = (w as f32).hypot(h as f32);
         let err = max_error(&found.corners, &scene.corners);
