@@ -177,17 +177,17 @@ mod tests {
                 ..Options::default()
             },
         );
-        let near = |a: [[f32; 2]; 4], b: [[f32; 2]; 4]| {
-            a.iter()
-                .zip(&b)
-                .all(|(p, q)| (p[0] - q[0]).abs() < 1.0 && (p[1] - q[1]).abs() < 1.0)
+        // Every corner of the report's outline within a pixel of the search's.
+        let assert_near = |report: &Report| {
+            let got = report.document.as_ref().expect("an outline").corners;
+            assert!(
+                got.iter()
+                    .zip(&corners)
+                    .all(|(p, q)| (p[0] - q[0]).abs() < 1.0 && (p[1] - q[1]).abs() < 1.0),
+                "{got:?} vs {corners:?}"
+            );
         };
-        let doc = followed.document.as_ref().expect("followed");
-        assert!(
-            near(doc.corners, corners),
-            "{:?} vs {corners:?}",
-            doc.corners
-        );
+        assert_near(&followed);
         assert_eq!(followed.verdict(), searched.verdict());
         // From an outline where the card is not: the photo is searched and the card found as before.
         let elsewhere = corners.map(|p| [p[0] * 0.5, p[1] * 0.5]);
@@ -198,11 +198,6 @@ mod tests {
                 ..Options::default()
             },
         );
-        let doc = searched_again.document.as_ref().expect("found");
-        assert!(
-            near(doc.corners, corners),
-            "{:?} vs {corners:?}",
-            doc.corners
-        );
+        assert_near(&searched_again);
     }
 }
