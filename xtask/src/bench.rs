@@ -93,18 +93,16 @@ pub fn run() -> Result<(), String> {
         // A live camera's next frame: the outline found in the frame before, 2 px right and 1 down of
         // where it is now, followed rather than searched for (see `document::track`).
         let before = found.map(|p| [p[0] + 2.0, p[1] + 1.0]);
-        let cfg = Options::default().config.find;
-        let frame = id_photo_check::frame::Frame::new(&view);
-        if id_photo_check::document::track(&frame, &cfg, &before).is_none() {
+        let follow = Options {
+            previous: Some(before),
+            ..Options::default()
+        };
+        if !check(&view, &follow).document.is_some_and(|d| d.followed) {
             return Err(format!(
                 "{w}x{h}: the outline moved by 2 px was not followed"
             ));
         }
         write_corners(&dir.join(format!("frame-{w}x{h}.before.json")), &before)?;
-        let follow = Options {
-            previous: Some(before),
-            ..Options::default()
-        };
         let (mut full, mut core, mut tracked) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..RUNS {
             let t = Instant::now();
