@@ -2003,7 +2003,7 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
 /// diagonal, none out of 2%. Of two sets made like synthetic-dev from other specimens and seeds, it
 /// locates one more document (motion blurred) and moves some outlines by about 1% of their diagonal at most;
 /// no background gains an outline; on a set made on a plain beige desk it locates 125 of 135 (104 with
-/// it last, 99 without it). A photo searched in colour first costs about 45% more (1280 x 960, natively);
+/// it last, 99 without it). A photo searched in colour first costs about 40% more (1280 x 960, natively);
 /// a textured photo is not searched so: its colours are as busy as its lightness, and the look would
 /// cost as much as the first for nothing (60% more on grass, gravel and brick at 512 x 512).
 pub fn find_with_colour(
