@@ -116,7 +116,10 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
     // outline's edge lacks inside the outline (clean photos: no glare failure over the centre either).
     // One histogram of the region for both the exposure and the blur check.
     let luma = exposure::stats(&frame, &roi);
-    let mut exposure = exposure::judge(&luma, &cfg.exposure);
+    let mut exposure = match found {
+        Some(_) => exposure::judge(&luma, &cfg.exposure),
+        None => exposure::judge_without_outline(&luma, &cfg.exposure),
+    };
     let cells = &frame.cells;
     let mut glare = glare::glare_in(cells, frame.scale, &roi, &cfg.glare);
     if found.is_some() && opts.document.is_none() {
@@ -199,5 +202,35 @@ mod tests {
             },
         );
         assert_near(&searched_again);
+    }
+
+    #[test]
+    fn a_photo_half_clipped_to_white_where_no_document_is_found_is_overexposed() {
+        // A band of pure white down the middle of a grey desk: half of the photo's middle clipped, its
+        // mean (about 180) far from overexposed, and no outline to judge instead.
+        let (w, h) = (640u32, 480u32);
+        let px: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let (x, y) = (i % w, i / w);
+                let v = if (224..416).contains(&x) {
+                    255
+                } else {
+                    100 + ((x * 7 + y * 13) % 9) as u8
+                };
+                [v, v, v, 255]
+            })
+            .collect();
+        let view = RgbaView::new(&px, w, h).expect("valid");
+        let report = check(&view, &Options::default());
+        assert!(report.document.is_none());
+        let exposure = report
+            .checks
+            .iter()
+            .find(|c| c.id == "exposure")
+            .expect("exposure");
+        assert_eq!(
+            (exposure.status, exposure.reason),
+            (Status::Fail, "clipped_highlights")
+        );
     }
 }

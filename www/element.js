@@ -413,6 +413,7 @@ function measure(lang, c, v) {
     case "exposure":
       if (c.reason === "overexposed") return u("unit_exposure_mean", v, 0);
       if (c.reason === "clipped_shadows") return u("unit_exposure_share", v * 100, 0);
+      if (c.reason === "clipped_highlights") return u("unit_exposure_white_share", v * 100, 0);
       if (c.reason === "low_contrast") return u("unit_exposure_spread", v, 0);
       return u("unit_exposure_white", v, 0);
     case "glare": return u("unit_glare", Math.max(0, v) * 100);

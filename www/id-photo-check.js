@@ -164,8 +164,9 @@ const byId = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c]))
  * The resolution and shadow checks are left to the full-resolution still.
  */
 export function hintFor(report) {
-  if (!report.document) return "live_find";
   const c = byId(report);
+  // A scene washed out so far that the document's edges are gone: the light is the problem.
+  if (!report.document) return c.exposure.reason === "clipped_highlights" ? "live_bright" : "live_find";
   if (c.framing.status !== "pass") return "live_corners";
   if (c.size.status !== "pass") return "live_closer";
   if (c.tilt.status !== "pass") return "live_flat";

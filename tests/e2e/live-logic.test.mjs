@@ -31,6 +31,7 @@ function checker(options) {
 
 test("one hint per frame, most important first", () => {
   assert.equal(hintFor(report({}, null)), "live_find");
+  assert.equal(hintFor(report({ exposure: ["fail", "clipped_highlights"] }, null)), "live_bright");
   assert.equal(hintFor(report({ framing: ["fail"], blur: ["fail"] })), "live_corners");
   assert.equal(hintFor(report({ size: ["warn"], blur: ["fail"] })), "live_closer");
   assert.equal(hintFor(report({ tilt: ["fail"], glare: ["fail"] })), "live_flat");
