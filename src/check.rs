@@ -120,15 +120,14 @@ pub fn check(view: &RgbaView, opts: &Options) -> Report {
         Some(_) => exposure::judge(&luma, &cfg.exposure),
         None => exposure::judge_without_outline(&luma, &cfg.exposure),
     };
-    let cells = &frame.cells;
-    let mut glare = glare::glare_in(cells, frame.scale, &roi, &cfg.glare);
+    let mut glare = glare::glare(&frame, &roi, &cfg.glare);
     if found.is_some() && opts.document.is_none() {
         let central = Roi::central(frame.w, frame.h, CENTRAL_FRACTION);
         let centre = exposure::exposure(&frame, &central, &cfg.exposure);
         if centre.status > exposure.status {
             exposure = centre;
         }
-        let centre = glare::glare_in(cells, frame.scale, &central, &cfg.glare);
+        let centre = glare::glare(&frame, &central, &cfg.glare);
         if centre.status > glare.status {
             glare = centre;
         }
