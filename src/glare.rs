@@ -383,11 +383,12 @@ mod tests {
     use crate::view::RgbaView;
 
     /// A 640x420 card: light paper with dark "text" rows, optionally a Gaussian hot spot (sigma 60 px,
-    /// an eighth of the width, as on synthetic-dev), every level at most `most`.
+    /// an eighth of the width, as on synthetic-dev).
     fn card(paper: u8, spot: bool) -> Frame {
         card_up_to(paper, spot, 255.0)
     }
 
+    /// [`card`] with every level at most `most`.
     fn card_up_to(paper: u8, spot: bool, most: f32) -> Frame {
         let (w, h) = (640usize, 420usize);
         let mut px = vec![0u8; w * h * 4];
