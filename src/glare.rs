@@ -167,13 +167,9 @@ impl CellRows {
     }
 }
 
-/// Every washed-out blob in `roi`.
+/// Every washed-out blob in `roi`, from the frame's cells.
 pub fn blobs(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
-    blobs_in(&frame.cells, roi, cfg)
-}
-
-/// [`blobs`] from the frame's cells.
-pub fn blobs_in(cells: &Cells, roi: &Roi, cfg: &GlareConfig) -> Vec<Blob> {
+    let cells = &frame.cells;
     let (cw, ch) = (cells.cw, cells.ch);
     if cw == 0 || ch == 0 {
         return Vec::new();
@@ -319,14 +315,13 @@ fn chamfer(washed: &[bool], cw: usize, ch: usize) -> Vec<u32> {
 
 /// The glare check: value is the share of the region under glare (0-1); boxes are the blobs.
 pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
-    let (cells, scale) = (&frame.cells, frame.scale);
     let area = roi.area().max(1) as f32;
     let min_blob = area * cfg.warn * 0.5;
     // A washed area over a quarter of the region, or one that fills less than a third of its box, is the
     // paper itself between the print (a white passport page), not a spot: a hot spot is a compact disc.
     let max_blob = area * 0.25;
     let compact = |b: &Blob| b.area >= 0.35 * b.rect.w * b.rect.h;
-    let found: Vec<Blob> = blobs_in(cells, roi, cfg)
+    let found: Vec<Blob> = blobs(frame, roi, cfg)
         .into_iter()
         .filter(|b| {
             b.area >= min_blob
@@ -339,7 +334,7 @@ pub fn glare(frame: &Frame, roi: &Roi, cfg: &GlareConfig) -> Check {
         .collect();
     let share = found.iter().map(|b| b.area).sum::<f32>() / area;
     let status = Status::above(share, cfg.warn, cfg.fail);
-    let s = scale as f32;
+    let s = frame.scale as f32;
     let boxes: Vec<Rect> = found
         .iter()
         .map(|b| Rect {
