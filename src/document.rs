@@ -3773,9 +3773,7 @@ mod tests {
         let inv = crate::synth::invert(&crate::synth::unit_square_to(&scene.corners));
         for (i, p) in px.chunks_exact_mut(4).enumerate() {
             let (x, y) = ((i % w as usize) as f64 + 0.5, (i / w as usize) as f64 + 0.5);
-            let z = inv[6] * x + inv[7] * y + inv[8];
-            let u = ((inv[0] * x + inv[1] * y + inv[2]) / z) as f32;
-            let v = ((inv[3] * x + inv[4] * y + inv[5]) / z) as f32;
+            let [u, v] = crate::synth::project(&inv, [x, y]).map(|c| c as f32);
             if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
                 let ink = (0.1..0.9).contains(&u)
                     && (0.1..0.9).contains(&v)

@@ -141,9 +141,7 @@ mod tests {
             for x in 0..img.width {
                 let u = (f64::from(x) + 0.5) / f64::from(img.width);
                 let v = (f64::from(y) + 0.5) / f64::from(img.height);
-                let z = m[6] * u + m[7] * v + m[8];
-                let sx = (m[0] * u + m[1] * v + m[2]) / z - 0.5;
-                let sy = (m[3] * u + m[4] * v + m[5]) / z - 0.5;
+                let [sx, sy] = crate::synth::project(&m, [u, v]).map(|c| c - 0.5);
                 let (x0, y0) = (sx.floor().max(0.0), sy.floor().max(0.0));
                 let (fx, fy) = ((sx - x0).clamp(0.0, 1.0), (sy - y0).clamp(0.0, 1.0));
                 let (x0, y0) = (x0 as usize, y0 as usize);

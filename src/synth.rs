@@ -227,6 +227,15 @@ pub fn unit_square_to(q: &[[f32; 2]; 4]) -> [f64; 9] {
     ]
 }
 
+/// The point `p` mapped by the homography `m` (row-major).
+pub fn project(m: &[f64; 9], [x, y]: [f64; 2]) -> [f64; 2] {
+    let z = m[6] * x + m[7] * y + m[8];
+    [
+        (m[0] * x + m[1] * y + m[2]) / z,
+        (m[3] * x + m[4] * y + m[5]) / z,
+    ]
+}
+
 /// The inverse of a 3x3 matrix (row-major).
 pub fn invert(m: &[f64; 9]) -> [f64; 9] {
     let [a, b, c, d, e, f, g, h, i] = *m;
@@ -264,9 +273,7 @@ pub fn render(scene: &Scene) -> Vec<u8> {
             let mut acc = [0f32; 3];
             for (sx, sy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
                 let (px, py) = (x as f64 + sx, y as f64 + sy);
-                let z = inv[6] * px + inv[7] * py + inv[8];
-                let u = ((inv[0] * px + inv[1] * py + inv[2]) / z) as f32;
-                let v = ((inv[3] * px + inv[4] * py + inv[5]) / z) as f32;
+                let [u, v] = project(&inv, [px, py]).map(|c| c as f32);
                 let v = v + scene.bend * 4.0 * u * (1.0 - u);
                 let c = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
                     card_at(u, v, scene)
@@ -416,11 +423,7 @@ mod tests {
             .iter()
             .enumerate()
         {
-            let z = m[6] * u + m[7] * v + m[8];
-            let (x, y) = (
-                (m[0] * u + m[1] * v + m[2]) / z,
-                (m[3] * u + m[4] * v + m[5]) / z,
-            );
+            let [x, y] = project(&m, [*u, *v]);
             assert!((x - f64::from(q[i][0])).abs() < 1e-6 && (y - f64::from(q[i][1])).abs() < 1e-6);
         }
     }
