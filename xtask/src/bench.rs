@@ -4,8 +4,8 @@
 //! before (followed, not searched for), beside OpenCV.js computing only the variance of the Laplacian on
 //! the same frames, interleaved in one run so the figures compare on the same machine at the same
 //! moment; then the page's cold start (the median of 25 loads, with its 95% confidence interval, with the
-//! frame as a PNG and, in loads alternated with those, as a JPEG) and a 12-megapixel JPEG through the page. Writes `target/bench/bench.json`, which the README's tables are
-//! written from.
+//! frame as a PNG and, in loads alternated with those, as a JPEG) and a 12-megapixel JPEG through the
+//! page. Writes `target/bench/bench.json`, which the README's tables are written from.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
