@@ -36,6 +36,21 @@ pub fn max(a: f32, b: f32) -> f32 {
     }
 }
 
+/// `x` brought into `[lo, hi]`, as `f32::clamp` does (a NaN stays NaN), but without its assertion that
+/// `lo <= hi`: where the bounds are not constants, that assertion's message, which formats them, brings
+/// the standard library's float formatting into the wasm for a panic that must never cross into
+/// JavaScript (see `report::push_integer`). Bounds the wrong way round give one of them.
+#[inline(always)]
+pub fn clamp(x: f32, lo: f32, hi: f32) -> f32 {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
+    }
+}
+
 /// Luma (Rec. 601 weights on the encoded values, 0-255) at working scale, and what is taken of it and of
 /// the chroma (max - min of R, G, B) in the same pass.
 #[derive(Clone, Debug)]

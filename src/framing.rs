@@ -3,7 +3,7 @@
 //! `background` (how busy the surface around the card is).
 
 use crate::document::{self, Found};
-use crate::frame::{Frame, Roi};
+use crate::frame::{clamp, Frame, Roi};
 use crate::report::{Bound, Check, Rect, Status, Text};
 
 /// Thresholds for the outline checks.
@@ -112,7 +112,10 @@ pub fn framing(found: Option<&Found>, width: f32, height: f32, cfg: &FramingConf
         .iter()
         .map(|&i| {
             let p = f.corners[i];
-            let (x, y) = (p[0].clamp(0.0, width - 1.0), p[1].clamp(0.0, height - 1.0));
+            let (x, y) = (
+                clamp(p[0], 0.0, width - 1.0),
+                clamp(p[1], 0.0, height - 1.0),
+            );
             let (x0, y0) = ((x - r).max(0.0), (y - r).max(0.0));
             Rect {
                 x: x0,
@@ -142,7 +145,7 @@ pub fn framing(found: Option<&Found>, width: f32, height: f32, cfg: &FramingConf
 pub fn clipped_share(f: &Found, width: f32, height: f32) -> f32 {
     let q = f
         .corners
-        .map(|p| [p[0].clamp(0.0, width), p[1].clamp(0.0, height)]);
+        .map(|p| [clamp(p[0], 0.0, width), clamp(p[1], 0.0, height)]);
     let mut a = 0.0;
     for i in 0..4 {
         a += q[i][0] * q[(i + 1) % 4][1] - q[(i + 1) % 4][0] * q[i][1];

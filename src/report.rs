@@ -310,25 +310,72 @@ fn json_text(s: &mut String, t: &Text) {
 }
 
 fn json_rect(s: &mut String, r: Rect) {
-    let _ = write!(
-        s,
-        "[{},{},{},{}]",
-        r.x.round(),
-        r.y.round(),
-        r.w.round(),
-        r.h.round()
-    );
+    for (i, v) in [r.x, r.y, r.w, r.h].into_iter().enumerate() {
+        s.push(if i == 0 { '[' } else { ',' });
+        push_integer(s, v.round());
+    }
+    s.push(']');
 }
 
 fn json_num(s: &mut String, v: Option<f32>) {
     match v {
-        Some(v) if v.is_finite() => {
-            // Three significant decimals are more than any threshold here distinguishes.
-            let r = (f64::from(v) * 1000.0).round() / 1000.0;
-            let _ = write!(s, "{r}");
-        }
+        Some(v) if v.is_finite() => push_thousandths(s, (f64::from(v) * 1000.0).round()),
         _ => s.push_str("null"),
     }
+}
+
+// Numbers are written here rather than by `core::fmt`, whose float formatting (Grisu, with Dragon4 to
+// fall back on) nothing else in the checker needs: without it and `f32::clamp`'s message (see
+// `frame::clamp`) the SIMD128 wasm is 242,172 -> 218,889 bytes, 99,526 -> 90,558 gzipped. Each writes
+// what `Display` would for every value a report can hold (see `numbers_are_written_as_display_writes_them`);
+// the CLI's JSON of 134 photos of shared/data was byte-identical.
+
+/// Appends `v`, a whole number, as `Display` writes a whole `f32` or `f64`: its digits, "-0" for
+/// negative zero. (Where a float is coarser than 1, beyond 2^24 for an `f32` and far beyond any pixel
+/// coordinate of a photo the checker takes, these are the digits of its exact value, where `Display`
+/// writes the shortest that read back as it.)
+pub(crate) fn push_integer(s: &mut String, v: impl Into<f64>) {
+    let v: f64 = v.into();
+    push_digits(s, v.is_sign_negative(), v.abs() as u128);
+}
+
+/// Appends `k / 1000` (`k` a whole number) as `Display` writes the `f64` nearest it: the digits of `k`
+/// with a decimal point three from the right, trailing zeros dropped, and no point where nothing
+/// follows it. (That decimal reads back as that `f64`, and no shorter one does: thousandths are far
+/// coarser than the float's precision at any value a report holds.)
+fn push_thousandths(s: &mut String, k: f64) {
+    let n = k.abs() as u128;
+    push_digits(s, k.is_sign_negative(), n / 1000);
+    let (mut frac, mut width) = (n % 1000, 3);
+    if frac == 0 {
+        return;
+    }
+    while frac % 10 == 0 {
+        frac /= 10;
+        width -= 1;
+    }
+    s.push('.');
+    for p in (0..width).rev() {
+        s.push(char::from(b'0' + (frac / 10u128.pow(p) % 10) as u8));
+    }
+}
+
+/// Appends `n` in decimal, after a minus sign if `negative`.
+fn push_digits(s: &mut String, negative: bool, mut n: u128) {
+    if negative {
+        s.push('-');
+    }
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn json_str(s: &mut String, v: &str) {
@@ -416,6 +463,40 @@ mod tests {
         assert!(j.contains(r#""error_code":"not_an_image""#));
         assert!(j.contains("不是图片"));
         assert!(j.contains(r#""checks":[]"#));
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        // Every value a report holds: whole pixels, ratios, grey levels, degrees, confidences, of
+        // either sign, rounded to thousandths as the JSON is, up to a billion.
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            0.0004,
+            -0.0004,
+            0.0005,
+            0.9995,
+            1.0,
+            1e9,
+            -1e9,
+            16_777_217.0,
+        ];
+        let mut x = 0.000_37f32;
+        while x < 1e9 {
+            values.extend([x, -x, x.round(), x * 1.000_3]);
+            x *= 1.37;
+        }
+        for v in values {
+            let (mut ours, mut rect) = (String::new(), String::new());
+            json_num(&mut ours, Some(v));
+            let r = (f64::from(v) * 1000.0).round() / 1000.0;
+            assert_eq!(ours, format!("{r}"), "{v}");
+            // Whole f32 are exact to 2^24, beyond any pixel of a photo the checker takes.
+            if v.abs() < 16_777_216.0 {
+                push_integer(&mut rect, v.round());
+                assert_eq!(rect, format!("{}", v.round()), "{v}");
+            }
+        }
     }
 
     #[test]

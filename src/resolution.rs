@@ -51,12 +51,20 @@ pub fn resolution(width: f32, cfg: &ResolutionConfig) -> Check {
         Text::new("There are enough pixels to read the document.", "像素足够，证件文字可以看清。"),
         Text::new(
             format!(
-                "The document is {:.0} pixels wide; at least {:.0} are needed to read its text. Move closer so the document fills the frame, or use the camera's full resolution.",
-                width, need
+                "The document is {} pixels wide; at least {} are needed to read its text. Move closer so the document fills the frame, or use the camera's full resolution.",
+                whole(width), whole(need)
             ),
-            format!("证件只有 {:.0} 像素宽，至少需要 {:.0} 像素才能看清文字。请靠近一些让证件占满画面，或使用相机的最高分辨率。", width, need),
+            format!("证件只有 {} 像素宽，至少需要 {} 像素才能看清文字。请靠近一些让证件占满画面，或使用相机的最高分辨率。", whole(width), whole(need)),
         ),
     )
+}
+
+/// `v` to the nearest whole number, as `format!("{v:.0}")` writes it (halves to even), without the
+/// float formatting that brings into the wasm (see `report::push_integer`).
+fn whole(v: f32) -> String {
+    let mut s = String::new();
+    crate::report::push_integer(&mut s, v.round_ties_even());
+    s
 }
 
 #[cfg(test)]
@@ -73,5 +81,23 @@ mod tests {
         let c = resolution(200.0, &cfg);
         assert_eq!((c.status, c.threshold), (Status::Fail, 250.0));
         assert!(c.message.en.contains("250") && c.message.zh.contains("250"));
+    }
+
+    #[test]
+    fn whole_numbers_are_written_as_format_writes_them() {
+        for v in [
+            0.0f32,
+            0.5,
+            1.5,
+            2.5,
+            249.5,
+            250.5,
+            241.49,
+            599.999,
+            1280.0,
+            16_777_216.0,
+        ] {
+            assert_eq!(whole(v), format!("{v:.0}"));
+        }
     }
 }
