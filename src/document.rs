@@ -765,6 +765,12 @@ fn take_passed(
     }
 }
 
+/// Pairs of a value and an index, the greater value first and, between equal values, the smaller
+/// index first.
+fn descending(a: &(f32, usize), b: &(f32, usize)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
 fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     let diag = ((g.w * g.w + g.h * g.h) as f32).sqrt().ceil() as usize;
     let nr = 2 * diag + 1;
@@ -836,8 +842,7 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
         .map(|&k| (acc[k as usize], k as usize))
         .filter(|&(v, _)| v >= least)
         .partition(|&(v, _)| v >= strong);
-    let by_votes = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    first.sort_unstable_by(by_votes);
+    first.sort_unstable_by(descending);
     let mut sorted_rest = false;
     // Lines by quarter of a half turn (around 0, 45, 90 and 135 degrees), and the lines passed over for
     // those across (see RESERVE).
@@ -852,7 +857,7 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
             first[i].1
         } else {
             if !sorted_rest {
-                rest.sort_unstable_by(by_votes);
+                rest.sort_unstable_by(descending);
                 sorted_rest = true;
             }
             rest[i - first.len()].1
@@ -1019,12 +1024,17 @@ fn order(p: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
         (p[0][0] + p[1][0] + p[2][0] + p[3][0]) / 4.0,
         (p[0][1] + p[1][1] + p[2][1] + p[3][1]) / 4.0,
     ];
-    let mut v = p.to_vec();
-    v.sort_by(|a, b| {
-        (a[1] - c[1])
-            .atan2(a[0] - c[0])
-            .total_cmp(&(b[1] - c[1]).atan2(b[0] - c[0]))
-    });
+    // By angle about the centre, in an insertion sort: stable, as `sort_by` is, for four points (the
+    // standard library's stable sort was 7 KB of the wasm).
+    let angle = |q: &[f32; 2]| (q[1] - c[1]).atan2(q[0] - c[0]);
+    let mut v = p;
+    for i in 1..4 {
+        let mut j = i;
+        while j > 0 && angle(&v[j - 1]).total_cmp(&angle(&v[j])).is_gt() {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     // Angles from -pi: the sequence runs TL(-3pi/4), TR(-pi/4), BR(pi/4), BL(3pi/4) for an upright quad.
     // Rotate so that the first is the one with the smallest x + y.
     let first = (0..4)
@@ -1719,14 +1729,18 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
         .map(|&(t, o)| (a[0] + t * dx + o * nx, a[1] + t * dy + o * ny))
         .collect();
     let (c, d) = fit(&pts);
-    let mut with_err: Vec<(f32, (f32, f32))> = pts
+    // The points nearest the line first, ties in their order (the fit below sums in that order) as a
+    // stable sort leaves them: by the negated distance and the index, in the Hough transform's order
+    // (one sort in the wasm).
+    let mut by_err: Vec<(f32, usize)> = pts
         .iter()
-        .map(|p| (((p.0 - c.0) * -d.1 + (p.1 - c.1) * d.0).abs(), *p))
+        .map(|p| -((p.0 - c.0) * -d.1 + (p.1 - c.1) * d.0).abs())
+        .zip(0..)
         .collect();
-    with_err.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let keep: Vec<(f32, f32)> = with_err[..with_err.len() * 4 / 5]
+    by_err.sort_unstable_by(descending);
+    let keep: Vec<(f32, f32)> = by_err[..by_err.len() * 4 / 5]
         .iter()
-        .map(|e| e.1)
+        .map(|&(_, i)| pts[i])
         .collect();
     let (c, d) = fit(&keep);
     // Project the original endpoints onto the fitted line.
