@@ -2185,17 +2185,26 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
     // A quadrilateral scores at most 1.05 times the support of its four whole lines. Taking the pairs
     // strongest first lets the search stop as soon as no remaining pair of pairs could win.
     let most = |i: usize| profiles[i].ok.last().copied().unwrap_or(0.0);
-    let mut pairs: Vec<Pair> = pairs
-        .into_iter()
-        .map(|(a, b)| Pair {
-            a,
-            b,
-            most: most(a) + most(b),
-            border: lines[a].border || lines[b].border,
-            theta: lines[a].theta,
+    // Pairs of equal promise in the order they were made (the sort the Hough transform's peaks use).
+    let mut promise: Vec<(f32, usize)> = pairs
+        .iter()
+        .map(|&(a, b)| most(a) + most(b))
+        .zip(0..)
+        .collect();
+    promise.sort_unstable_by(descending);
+    let pairs: Vec<Pair> = promise
+        .iter()
+        .map(|&(m, i)| {
+            let (a, b) = pairs[i];
+            Pair {
+                a,
+                b,
+                most: m,
+                border: lines[a].border || lines[b].border,
+                theta: lines[a].theta,
+            }
         })
         .collect();
-    pairs.sort_unstable_by(|x, y| y.most.total_cmp(&x.most));
     let mut by_angle = [const { Vec::new() }; ANGLE_BUCKETS];
     for (i, p) in pairs.iter().enumerate() {
         by_angle[angle_bucket(p.theta)].push(i);
