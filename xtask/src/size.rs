@@ -79,6 +79,13 @@ pub fn enforce(plain: &Path, simd: &Path, unbound: &Path) -> Result<(), String> 
             "a gzipped wasm is {worst} bytes, over the budget of {BUDGET_GZIP}"
         ));
     }
+    // Where the names are known, no float formatting (see `float_formatting`).
+    if let Some(linked) = float_formatting(unbound).ok().filter(|f| !f.is_empty()) {
+        return Err(format!(
+            "the wasm links core's float formatting ({}): a float formatted with {{}} or {{:?}}, or an f32::clamp with bounds that are not constants, reached the checker; write numbers with report::push_integer or push_thousandths",
+            linked.join(", ")
+        ));
+    }
     println!("size: gzipped wasm at most {worst} bytes, within the budget of {BUDGET_GZIP}");
     Ok(())
 }
@@ -166,6 +173,40 @@ fn v0_crate(symbol: &str) -> Option<String> {
 /// Bytes of function code per crate, plus the data segments, from the wasm's name section (the
 /// unbound build keeps it; the page's copy has it stripped), largest first.
 pub fn by_crate(path: &Path) -> Result<Vec<(String, u64)>, String> {
+    let (functions, data) = functions(path)?;
+    let mut per: BTreeMap<String, u64> = BTreeMap::new();
+    for (name, size) in functions {
+        let name = name.map_or("(unnamed)".to_string(), |n| crate_of(&n));
+        *per.entry(name).or_default() += size;
+    }
+    *per.entry("(data: constants, strings)".to_string())
+        .or_default() += data;
+    let mut rows: Vec<(String, u64)> = per.into_iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    Ok(rows)
+}
+
+/// The functions of `core`'s float formatting that the wasm links, by their symbols. Nothing in the
+/// checker needs them (the report's numbers are written by `report::push_thousandths` and
+/// `push_integer`), and one `{}` or `{:?}` of a float, or an `f32::clamp` whose bounds are not constants
+/// (its panic message formats them), brings in 23 KB of them.
+pub fn float_formatting(path: &Path) -> Result<Vec<String>, String> {
+    Ok(functions(path)?
+        .0
+        .into_iter()
+        .filter_map(|(name, _)| name)
+        .filter(|n| {
+            n.contains("flt2dec")
+                || n.contains("float_to_decimal")
+                || n.contains("float_to_exponential")
+        })
+        .collect())
+}
+
+/// Each function's symbol, where the name section gives it, and code size, and the data segments' size.
+type Functions = (Vec<(Option<String>, u64)>, u64);
+
+fn functions(path: &Path) -> Result<Functions, String> {
     let b = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if b.get(..4) != Some(b"\0asm") {
         return Err("not a wasm module".into());
@@ -250,16 +291,10 @@ pub fn by_crate(path: &Path) -> Result<Vec<(String, u64)>, String> {
     if names.is_empty() {
         return Err("no name section".into());
     }
-    let mut per: BTreeMap<String, u64> = BTreeMap::new();
-    for (k, size) in bodies.iter().enumerate() {
-        let name = names
-            .get(&(imported + k as u64))
-            .map_or("(unnamed)".to_string(), |n| crate_of(n));
-        *per.entry(name).or_default() += size;
-    }
-    *per.entry("(data: constants, strings)".to_string())
-        .or_default() += data;
-    let mut rows: Vec<(String, u64)> = per.into_iter().collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
-    Ok(rows)
+    let functions = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(k, size)| (names.remove(&(imported + k as u64)), size))
+        .collect();
+    Ok((functions, data))
 }
