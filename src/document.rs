@@ -621,11 +621,11 @@ pub struct MagnitudeLevels {
     /// The magnitude a ridge pixel must reach: a quarter of the 95th percentile of the non-zero
     /// magnitudes, at least 3.
     pub floor: f32,
-    /// The median of the non-zero magnitudes: how quiet the photo is (see [`EDGE_NOISE`]).
+    /// The median of the non-zero magnitudes: how quiet the photo is (see `EDGE_NOISE`).
     pub median: f32,
 }
 
-/// The [`MagnitudeLevels`] of every [`FLOOR_ROWS`]th row of the magnitudes `mag` (rows of `w`), `None`
+/// The [`MagnitudeLevels`] of every `FLOOR_ROWS`th row of the magnitudes `mag` (rows of `w`), `None`
 /// when every magnitude is zero. The percentiles to a quarter level, from a histogram rather than a
 /// selection over a copy of them all; the SIMD128 kernel where the build has it.
 pub fn magnitude_levels(mag: &[f32], w: usize) -> Option<MagnitudeLevels> {
@@ -2003,7 +2003,7 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
 /// [`find`], with the photo the frame was built of (`colour`), whose colours give a second opinion on
 /// a weak side: a card on a desk of nearly its own lightness differs from it in tint.
 ///
-/// A quiet photo (see [`Grad::quiet`]) whose colours differ somewhere (see [`has_tints`]) is searched
+/// A quiet photo (see `Grad::quiet`) whose colours differ somewhere (see `has_tints`) is searched
 /// first with edges of colour counting as those of lightness, and as before if that finds nothing: a
 /// page on a plain desk of its own lightness may show its sides in colour alone (the receipt among the
 /// real photos: bluish paper on a beige desk, luma within 1-2 levels across its bottom side, blue against
@@ -2570,7 +2570,7 @@ const TRACK_SUPPORT: f32 = 0.9;
 const TRACK_SIDE: f32 = 0.8;
 
 /// The document found in the frame before (`before`, photo pixels) followed into this frame, if it has
-/// moved little: the outline still runs along edges (see [`TRACK_SUPPORT`]), and each side is refitted
+/// moved little: the outline still runs along edges (see `TRACK_SUPPORT`), and each side is refitted
 /// at working scale where it now is, as the search refits its sides. `None` when it does not, when a
 /// corner is near the border or beyond (a cut-off document is searched for), or when the outline is not
 /// of a document's shape or not of the kind expected: the caller then searches the frame ([`find`]).

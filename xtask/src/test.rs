@@ -215,6 +215,11 @@ pub fn all() -> Result<(), String> {
             .dir(&r)
             .env("RUSTFLAGS", rustflags))?;
     }
+    // The public API's documentation, its links resolved (a link from it to a private item is an error).
+    run(Cmd::new("cargo")
+        .args(["doc", "--no-deps", "--lib"])
+        .dir(&r)
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
     // Native: unit, property and CLI tests.
     run(Cmd::new("cargo").args(["test", "--workspace"]).dir(&r))?;
     ensure_chromium()?;
