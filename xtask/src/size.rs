@@ -79,8 +79,11 @@ pub fn enforce(plain: &Path, simd: &Path, unbound: &Path) -> Result<(), String> 
             "a gzipped wasm is {worst} bytes, over the budget of {BUDGET_GZIP}"
         ));
     }
-    // Where the names are known, no float formatting (see `float_formatting`).
-    if let Some(linked) = float_formatting(unbound).ok().filter(|f| !f.is_empty()) {
+    // No float formatting (see `float_formatting`); a build whose symbols cannot be read fails too, so
+    // that the check cannot pass by not looking.
+    let linked = float_formatting(unbound)
+        .map_err(|e| format!("the unbound wasm's symbols, to look for float formatting: {e}"))?;
+    if !linked.is_empty() {
         return Err(format!(
             "the wasm links core's float formatting ({}): a float formatted with {{}} or {{:?}}, or an f32::clamp with bounds that are not constants, reached the checker; write numbers with report::push_integer or push_thousandths",
             linked.join(", ")
