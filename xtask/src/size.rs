@@ -56,7 +56,9 @@ pub fn enforce(plain: &Path, simd: &Path, unbound: &Path) -> Result<(), String> 
         }
     }
     println!("| **all the page loads (one wasm)** | | **{total}** |\n");
-    match by_crate(unbound) {
+    // The unbound build's functions, read once for the breakdown and the float formatting check.
+    let symbols = functions(unbound);
+    match symbols.as_ref().map(by_crate) {
         Ok(rows) => {
             let all: u64 = rows.iter().map(|r| r.1).sum();
             println!("| crate, in the wasm before binding (code and data) | bytes | share |\n|---|---:|---:|");
@@ -81,8 +83,9 @@ pub fn enforce(plain: &Path, simd: &Path, unbound: &Path) -> Result<(), String> 
     }
     // No float formatting (see `float_formatting`); a build whose symbols cannot be read fails too, so
     // that the check cannot pass by not looking.
-    let linked = float_formatting(unbound)
+    let symbols = symbols
         .map_err(|e| format!("the unbound wasm's symbols, to look for float formatting: {e}"))?;
+    let linked = float_formatting(&symbols);
     if !linked.is_empty() {
         return Err(format!(
             "the wasm links core's float formatting ({}): a float formatted with {{}} or {{:?}}, or an f32::clamp with bounds that are not constants, reached the checker; write numbers with report::push_integer or push_thousandths",
@@ -173,42 +176,41 @@ fn v0_crate(symbol: &str) -> Option<String> {
     None
 }
 
-/// Bytes of function code per crate, plus the data segments, from the wasm's name section (the
-/// unbound build keeps it; the page's copy has it stripped), largest first.
-pub fn by_crate(path: &Path) -> Result<Vec<(String, u64)>, String> {
-    let (functions, data) = functions(path)?;
+/// Bytes of function code per crate, plus the data segments, largest first.
+fn by_crate((functions, data): &Functions) -> Vec<(String, u64)> {
     let mut per: BTreeMap<String, u64> = BTreeMap::new();
     for (name, size) in functions {
-        let name = name.map_or("(unnamed)".to_string(), |n| crate_of(&n));
+        let name = name.as_deref().map_or("(unnamed)".to_string(), crate_of);
         *per.entry(name).or_default() += size;
     }
     *per.entry("(data: constants, strings)".to_string())
         .or_default() += data;
     let mut rows: Vec<(String, u64)> = per.into_iter().collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.1));
-    Ok(rows)
+    rows
 }
 
 /// The functions of `core`'s float formatting that the wasm links, by their symbols. Nothing in the
 /// checker needs them (the report's numbers are written by `report::push_thousandths` and
 /// `push_integer`), and one `{}` or `{:?}` of a float, or an `f32::clamp` whose bounds are not constants
 /// (its panic message formats them), brings in 23 KB of them.
-pub fn float_formatting(path: &Path) -> Result<Vec<String>, String> {
-    Ok(functions(path)?
-        .0
-        .into_iter()
-        .filter_map(|(name, _)| name)
+fn float_formatting((functions, _): &Functions) -> Vec<&str> {
+    functions
+        .iter()
+        .filter_map(|(name, _)| name.as_deref())
         .filter(|n| {
             n.contains("flt2dec")
                 || n.contains("float_to_decimal")
                 || n.contains("float_to_exponential")
         })
-        .collect())
+        .collect()
 }
 
 /// Each function's symbol, where the name section gives it, and code size, and the data segments' size.
 type Functions = (Vec<(Option<String>, u64)>, u64);
 
+/// The [`Functions`] of a wasm, from its name section (the unbound build keeps it; the page's copy has it
+/// stripped).
 fn functions(path: &Path) -> Result<Functions, String> {
     let b = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if b.get(..4) != Some(b"\0asm") {
