@@ -360,7 +360,8 @@ fn push_thousandths(s: &mut String, k: f64) {
     }
 }
 
-/// Appends `n` in decimal, after a minus sign if `negative`.
+/// Appends `n` in decimal, after a minus sign if `negative`. By hand because `core`'s formatting of a
+/// `u128` (the type that holds every whole `f32`; a `u64` does not) adds 531 bytes to the gzipped wasm.
 fn push_digits(s: &mut String, negative: bool, mut n: u128) {
     if negative {
         s.push('-');
