@@ -118,7 +118,7 @@ impl Scene {
 }
 
 /// A small deterministic hash to [0, 1).
-fn hash(a: u64, b: u64) -> f32 {
+pub(crate) fn hash(a: u64, b: u64) -> f32 {
     let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ b.wrapping_add(0x632B_E59B_D9B4_E019).rotate_left(17);
     x ^= x >> 31;
