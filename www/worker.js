@@ -38,32 +38,49 @@ const ready = init({ module_or_path: module }).then((exports) => {
 
 // The browser compiles wasm lazily, a function at its first call and with its optimising compiler only
 // once it has run a while, and its image decoders start cold too. Right after the worker says it is
-// ready, while the person picks their photo, a made-up photo the size of a camera frame is checked and
-// straightened, and two small ones, a JPEG and a PNG, are decoded and copied in as a chosen file is.
-// A 1280x720 photo's first check took 13-14 ms after a warm-up at 640x360 (later ones 3.6), 7-8 ms after
-// this one; its first decode 23-25 ms, then 17-22 (rounds of 21 cold loads in headless Chromium,
-// alternated with the warm-up before).
+// ready, while the person picks their photo, a made-up photo the size of a camera frame is checked, two
+// small ones, a JPEG and a PNG, are decoded and copied in as a chosen file is, and a document is
+// straightened. A 1280x720 photo's first check took 13-14 ms after a warm-up at 640x360 (later ones
+// 3.6), 7-8 ms after this one; its first decode 23-25 ms, then 17-22 (rounds of 21 cold loads in
+// headless Chromium, alternated with the warm-up before). The warm-up itself takes 110-190 ms of a cold
+// page's worker, the first check most of it (45-95 ms: each function is compiled at its first call);
+// a photo that comes meanwhile waits for the step under way only.
 async function warmUp() {
   const w = 1280, h = 720;
   const px = inputView(w, h);
+  // A light card with dots of dark print on a darker desk, as rows copied into place (a loop over
+  // every pixel cost 20-50 ms in a cold worker): the desk's rows repeat every 23, the print's every 56.
+  const line = (value) => {
+    const r = new Uint8Array(w * 4).fill(255);
+    for (let x = 0; x < w; x++) r[x * 4] = r[x * 4 + 1] = r[x * 4 + 2] = value(x);
+    return r;
+  };
+  const desks = Array.from({ length: 23 }, (_, k) => line((x) => 60 + ((x * 7 + k * 13) % 23)));
+  const [x0, x1, y0, y1] = [w / 4 + 1, (3 * w) / 4, h / 5 + 1, (4 * h) / 5];
+  const cards = Array.from({ length: 7 }, (_, k) => line((x) => (((x >> 2) + k) % 7 === 0 ? 40 : 230)).subarray(x0 * 4, x1 * 4));
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const card = x > w * 0.25 && x < w * 0.75 && y > h * 0.2 && y < h * 0.8;
-      const v = card ? ((x >> 2) + (y >> 3)) % 7 === 0 ? 40 : 230 : 60 + ((x * 7 + y * 13) % 23);
-      const i = (y * w + x) * 4;
-      px[i] = px[i + 1] = px[i + 2] = v;
-      px[i + 3] = 255;
-    }
+    px.set(desks[y % 23], y * w * 4);
+    if (y >= y0 && y < y1) px.set(cards[(y >> 3) % 7], (y * w + x0) * 4);
   }
   input.check(undefined, "any");
-  input.flatten(new Float32Array([w * 0.25, h * 0.2, w * 0.75, h * 0.2, w * 0.75, h * 0.8, w * 0.25, h * 0.8]), 200);
   const small = new OffscreenCanvas(64, 48);
   small.getContext("2d").fillRect(8, 8, 32, 24);
   for (const type of ["image/jpeg", "image/png"]) {
+    if (await photoWaiting()) return;
     const bitmap = await decode(await small.convertToBlob({ type }));
     await fill(bitmap);
     bitmap.close();
   }
+  if (await photoWaiting()) return;
+  input.flatten(new Float32Array([w * 0.25, h * 0.2, w * 0.75, h * 0.2, w * 0.75, h * 0.8, w * 0.25, h * 0.8]), 200);
+}
+
+// Requests received and not yet begun.
+let waiting = 0;
+
+/** Whether a request has come, once any that were on their way have been received. */
+function photoWaiting() {
+  return new Promise((done) => setTimeout(() => done(waiting > 0)));
 }
 
 class CheckError extends Error {
@@ -208,7 +225,9 @@ async function handle({ source, options = {} }, early) {
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   if (compiled && "compiled" in event.data) return compiled(event.data.compiled);
+  waiting++;
   queue = queue.then(async () => {
+    waiting--;
     const { id } = event.data;
     try {
       const { reply, transfer } = await handle(event.data, (first, moved) => self.postMessage({ id, ...first }, moved));
