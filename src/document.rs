@@ -2336,22 +2336,19 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
             if let Some(k) = missing {
                 // Three sides along edges and a fourth on no edge: the document's fourth side may be
                 // too faint to be among the lines. The best few such outlines are searched again
-                // for it if nothing better is found; those through the border apart, as they claim
-                // a cut-off document.
-                remember(
-                    if has_border {
-                        &mut cut_threes
-                    } else {
-                        &mut threes
-                    },
-                    Three {
-                        cyc,
-                        side,
-                        missing: k,
-                        ok,
-                    },
-                    n,
-                );
+                // for it if nothing better is found; those through the border only in the look for
+                // a cut-off document (see `find_with_colour`), where they are all there is.
+                let three = Three {
+                    cyc,
+                    side,
+                    missing: k,
+                    ok,
+                };
+                match (has_border, win.cut_only) {
+                    (false, _) => remember(&mut threes, three, n),
+                    (true, true) => remember(&mut cut_threes, three, n),
+                    (true, false) => {}
+                }
                 continue;
             }
             // What could not be seen does not count against the outline, up to a quarter of it; an
@@ -2453,20 +2450,14 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
                 }
             }
         }
-        // A cut-off document with a side too faint to be among the lines, only where no whole one
-        // was found (see `find_with_colour`).
-        if best
-            .as_ref()
-            .is_none_or(|b| b.confidence < cfg.min_confidence)
-        {
-            for t in &cut_threes {
-                if let Some(o) = fourth_side(&ctx, t) {
-                    if best.as_ref().is_none_or(|b| {
-                        b.confidence < cfg.min_confidence
-                            || b.border.iter().any(|&x| x) && o.score > b.score
-                    }) {
-                        best = Some(o);
-                    }
+        // A cut-off document with a side too faint to be among the lines.
+        for t in &cut_threes {
+            if let Some(o) = fourth_side(&ctx, t) {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| b.confidence < cfg.min_confidence || o.score > b.score)
+                {
+                    best = Some(o);
                 }
             }
         }
