@@ -2237,7 +2237,6 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
     }
     let mut best: Option<Outline> = None;
     let mut threes: Vec<Three> = Vec::new();
-    let mut cut_threes: Vec<Three> = Vec::new();
     for (pi, ab) in pairs.iter().enumerate() {
         let beaten =
             |m: f32, best: &Option<Outline>| best.as_ref().is_some_and(|b| 1.05 * m <= b.score);
@@ -2340,21 +2339,16 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
             if let Some(k) = missing {
                 // Three sides along edges and a fourth on no edge: the document's fourth side may be
                 // too faint to be among the lines. The best few such outlines are searched again
-                // for it if nothing better is found; those through the border only in the look for
-                // a cut-off document (see `find_with_colour`), where they are all there is.
-                let three = Three {
-                    cyc,
-                    side,
-                    missing: k,
-                    ok,
-                };
+                // for it if nothing better is found: outlines inside the photo in every look but the
+                // one for a cut-off document (see `find_with_colour`), those through the border in it.
                 remember(
-                    if has_border {
-                        &mut cut_threes
-                    } else {
-                        &mut threes
+                    &mut threes,
+                    Three {
+                        cyc,
+                        side,
+                        missing: k,
+                        ok,
                     },
-                    three,
                     n,
                 );
                 continue;
@@ -2449,17 +2443,6 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
             .is_none_or(|b| b.confidence < cfg.min_confidence)
     {
         for t in &threes {
-            if let Some(o) = fourth_side(&ctx, t) {
-                if best
-                    .as_ref()
-                    .is_none_or(|b| b.confidence < cfg.min_confidence || o.score > b.score)
-                {
-                    best = Some(o);
-                }
-            }
-        }
-        // A cut-off document with a side too faint to be among the lines.
-        for t in &cut_threes {
             if let Some(o) = fourth_side(&ctx, t) {
                 if best
                     .as_ref()
@@ -3037,28 +3020,22 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// The corners `q` (Hough pixels, cyclic) ordered (see [`order`]) if they are a known document's
-    /// shape once the perspective is removed, of the kind asked for if any, tilted 65 degrees at most.
-    fn document(&self, q: &[[f32; 2]; 4]) -> Option<[[f32; 2]; 4]> {
+    /// The corners `q` (Hough pixels, cyclic) ordered (see [`order`]) if they are a document's once the
+    /// perspective is removed, tilted 65 degrees at most: of a known document's shape, of the kind asked
+    /// for if any; or, for an outline through the photo's border (`cut`), which shows part of one, no
+    /// longer than a whole one, as the search asks of any through the border.
+    fn document(&self, q: &[[f32; 2]; 4], cut: bool) -> Option<[[f32; 2]; 4]> {
         let ordered = order(*q);
         let photo_q = ordered.map(|p| [p[0] * self.g.scale, p[1] * self.g.scale]);
-        let shape = aspect(&photo_q, self.focal, self.centre).map_or(Kind::Unknown, kind_of);
-        (shape != Kind::Unknown
-            && self.cfg.expect.is_none_or(|e| e == shape)
-            && !tilt(&photo_q, self.focal, self.centre).is_none_or(|t| t > 65.0))
-        .then_some(ordered)
-    }
-
-    /// The corners `q` (as for [`Search::document`]) ordered if they could be the visible part of a
-    /// document cut off by the photo's border: no longer than a whole one once the perspective is
-    /// removed, tilted 65 degrees at most, as the search asks of an outline through the border.
-    fn cut_document(&self, q: &[[f32; 2]; 4]) -> Option<[[f32; 2]; 4]> {
-        let ordered = order(*q);
-        let photo_q = ordered.map(|p| [p[0] * self.g.scale, p[1] * self.g.scale]);
-        let long = aspect(&photo_q, self.focal, self.centre).map(|a| a.max(1.0 / a));
-        (long.is_some_and(|a| a <= 1.75)
-            && !tilt(&photo_q, self.focal, self.centre).is_none_or(|t| t > 65.0))
-        .then_some(ordered)
+        let asp = aspect(&photo_q, self.focal, self.centre);
+        let shaped = if cut {
+            asp.is_some_and(|a| a.max(1.0 / a) <= 1.75)
+        } else {
+            let shape = asp.map_or(Kind::Unknown, kind_of);
+            shape != Kind::Unknown && self.cfg.expect.is_none_or(|e| e == shape)
+        };
+        (shaped && !tilt(&photo_q, self.focal, self.centre).is_none_or(|t| t > 65.0))
+            .then_some(ordered)
     }
 }
 
@@ -3092,26 +3069,22 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
     let found = lines_in(s.g, region, opposite.theta, 12f32.to_radians(), 16);
     for (d, q) in with_side(cyc, k, l1, l2, found) {
         let profile = Profile::new(s.g, s.quiet, &d, s.diag);
+        let side_of = |i: usize| {
+            if i == k {
+                &profile
+            } else {
+                &s.profiles[t.side[i]]
+            }
+        };
         let (mut ok, mut n, mut unseen, mut border_ok) = (0.0, 0.0, 0.0, 0.0);
         let mut support = [(0.0, 0.0); 4];
         let mut fail = false;
         for j in 0..4 {
             let (from, to) = (q[j], q[(j + 1) % 4]);
-            let (o, m, u) = if j == k {
-                profile.segment(from, to)
-            } else {
-                s.profiles[t.side[j]].segment(from, to)
-            };
+            let (o, m, u) = side_of(j).segment(from, to);
             support[j] = (o, m);
             if border[j] {
                 border_ok += o;
-                let side_of = |i: usize| {
-                    if i == k {
-                        &profile
-                    } else {
-                        &s.profiles[t.side[i]]
-                    }
-                };
                 if !runs_into(side_of((j + 3) % 4), from, q[(j + 3) % 4])
                     || !runs_into(side_of((j + 1) % 4), to, q[(j + 2) % 4])
                 {
@@ -3145,25 +3118,13 @@ fn fourth_side(s: &Search, t: &Three) -> Option<Outline> {
         {
             continue;
         }
-        let Some(ordered) = (if cut {
-            s.cut_document(&q)
-        } else {
-            s.document(&q)
-        }) else {
+        let Some(ordered) = s.document(&q, cut) else {
             continue;
         };
         // A document, lighter than what lies around it, whose lines end at its corners: an outline
         // of a part of the page (the portrait's edges completed by the page's own) has sides that
         // run on past them (see PAST_PENALTY).
-        let past = run_on(&q, |j| {
-            (!border[j]).then(|| {
-                if j == k {
-                    &profile
-                } else {
-                    &s.profiles[t.side[j]]
-                }
-            })
-        });
+        let past = run_on(&q, |j| (!border[j]).then(|| side_of(j)));
         if past > COMPLETED_PAST || !lighter_than_surroundings(s.g, &ordered) {
             continue;
         }
@@ -3243,7 +3204,7 @@ fn judge(s: &Search, q: &[[f32; 2]; 4], tint: [bool; 4]) -> Option<Outline> {
     if n < 20.0 {
         return None;
     }
-    s.document(q)?;
+    s.document(q, false)?;
     let conf = ok / (n - unseen.min(MAX_UNSEEN * n));
     let past = if near > 0.0 { past / near } else { 0.0 };
     let score = ok * conf * conf * 1.05 * (1.0 - PAST_PENALTY * (past - PAST_FREE).max(0.0));
