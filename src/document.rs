@@ -414,6 +414,17 @@ impl Grad {
         }
     }
 
+    /// The gradient field alone, as the kernels take it.
+    fn view(&self) -> Gradient<'_> {
+        Gradient {
+            gx: &self.gx,
+            gy: &self.gy,
+            mag: &self.mag,
+            w: self.w,
+            h: self.h,
+        }
+    }
+
     /// This gradient with edges of colour: each pixel's the strongest of the lightness's and the two
     /// colour planes' of `view`, the photo the frame was built of (see [`colour_planes`]), so that an
     /// edge between two surfaces of one lightness counts.
@@ -464,15 +475,8 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
 
 /// Ridge pixels of the gradient (local maxima across the edge) above a floor.
 fn ridges(g: &Grad) -> Vec<usize> {
-    let view = Gradient {
-        gx: &g.gx,
-        gy: &g.gy,
-        mag: &g.mag,
-        w: g.w,
-        h: g.h,
-    };
     g.floor
-        .map_or_else(Vec::new, |floor| ridge_pixels(&view, floor))
+        .map_or_else(Vec::new, |floor| ridge_pixels(&g.view(), floor))
 }
 
 /// A gradient field: its components and magnitude, rows of `w`, `h` of them.
@@ -749,6 +753,88 @@ fn direction(gx: f32, gy: f32) -> f32 {
     }
 }
 
+/// Each of the pixels `pts`' angle bin (its gradient's `direction` among [`THETA_BINS`], at most
+/// `THETA_BINS`) and the weight of its Hough votes (the square root of its gradient magnitude, at most
+/// 60): the SIMD128 kernel where the build has it.
+pub fn vote_angles(g: &Gradient, pts: &[usize]) -> (Vec<u32>, Vec<f32>) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return vote_angles_simd128(g, pts);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    vote_angles_scalar(g, pts)
+}
+
+/// The reference for [`vote_angles`], and its code wherever there is no SIMD kernel.
+pub fn vote_angles_scalar(g: &Gradient, pts: &[usize]) -> (Vec<u32>, Vec<f32>) {
+    pts.iter()
+        .map(|&i| {
+            let dir = direction(g.gx[i], g.gy[i]);
+            (
+                (dir / std::f32::consts::PI * THETA_BINS as f32 + 0.5) as u32,
+                crate::frame::min(g.mag[i], 60.0).sqrt(),
+            )
+        })
+        .unzip()
+}
+
+/// [`vote_angles`] four pixels at a time, [`direction`]'s branches as selections: the same operations
+/// in the same order as the scalar code, so the same bins and weights (`tests/wasm.rs` compares them).
+/// Taken in a loop of their own before the votes, as here, the votes of the bench's 720p frame take
+/// 0.17 rather than 0.26 ms in V8, and natively, where the scalar code runs, 0.18 rather than 0.31.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
+fn vote_angles_simd128(g: &Gradient, pts: &[usize]) -> (Vec<u32>, Vec<f32>) {
+    use core::arch::wasm32::*;
+    use std::f32::consts::{FRAC_PI_2, PI};
+    let (mut bins, mut weights) = (vec![0u32; pts.len()], vec![0f32; pts.len()]);
+    let four = |v: &[f32], q: &[usize]| f32x4(v[q[0]], v[q[1]], v[q[2]], v[q[3]]);
+    let zero = f32x4_splat(0.0);
+    let mut chunks = pts.chunks_exact(4);
+    for (k, q) in (&mut chunks).enumerate() {
+        let (gx, gy) = (four(g.gx, q), four(g.gy, q));
+        // The gradient turned into the upper half plane.
+        let flip = f32x4_lt(gy, zero);
+        let gx = v128_bitselect(f32x4_neg(gx), gx, flip);
+        let gy = v128_bitselect(f32x4_neg(gy), gy, flip);
+        let (ax, ay) = (f32x4_abs(gx), gy);
+        // crate::frame::min and max: the second when it is less (greater).
+        let lo = v128_bitselect(ay, ax, f32x4_lt(ay, ax));
+        let steep = f32x4_gt(ay, ax);
+        let hi = v128_bitselect(ay, ax, steep);
+        let z = f32x4_div(lo, hi);
+        let z2 = f32x4_mul(z, z);
+        let c = f32x4_splat;
+        let poly = f32x4_sub(c(0.052_653_3), f32x4_mul(z2, c(0.011_721_2)));
+        let poly = f32x4_add(c(-0.116_432_9), f32x4_mul(z2, poly));
+        let poly = f32x4_add(c(0.193_543_5), f32x4_mul(z2, poly));
+        let poly = f32x4_add(c(-0.332_623_5), f32x4_mul(z2, poly));
+        let poly = f32x4_add(c(0.999_977_3), f32x4_mul(z2, poly));
+        let a = f32x4_mul(z, poly);
+        let a = v128_bitselect(f32x4_sub(c(FRAC_PI_2), a), a, steep);
+        let a = v128_bitselect(f32x4_sub(c(PI), a), a, f32x4_lt(gx, zero));
+        let a = v128_bitselect(zero, a, f32x4_eq(hi, zero));
+        let bin = f32x4_add(f32x4_mul(f32x4_div(a, c(PI)), c(THETA_BINS as f32)), c(0.5));
+        let m = four(g.mag, q);
+        let m = v128_bitselect(c(60.0), m, f32x4_lt(c(60.0), m));
+        let out = 4 * k;
+        // SAFETY: `out + 4 <= pts.len()`, the length of both outputs; stores need no alignment.
+        unsafe {
+            v128_store(
+                bins[out..out + 4].as_mut_ptr().cast::<v128>(),
+                u32x4_trunc_sat_f32x4(bin),
+            );
+            v128_store(
+                weights[out..out + 4].as_mut_ptr().cast::<v128>(),
+                f32x4_sqrt(m),
+            );
+        }
+    }
+    let done = pts.len() - chunks.remainder().len();
+    let (b, w) = vote_angles_scalar(g, chunks.remainder());
+    bins[done..].copy_from_slice(&b);
+    weights[done..].copy_from_slice(&w);
+    (bins, weights)
+}
+
 /// Moves the lines passed over for lines across (see [`RESERVE`]), with their quarters of a half
 /// turn, to `lines` while there are places, strongest first, but for those a line kept already
 /// stands for.
@@ -782,18 +868,16 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     let mut voted = vec![0u32; pts.len() * 7 + 1];
     let mut n_voted = 0;
     let tables = VoteTables::new();
+    let (bins, weights) = vote_angles(&g.view(), pts);
     // The ridge pixels come in raster order: their row is followed rather than divided out.
     let mut row = 0;
-    for &i in pts {
+    for ((&i, &tb), &wgt) in pts.iter().zip(&bins).zip(&weights) {
         while i >= (row + 1) * g.w {
             row += 1;
         }
         let (x, y) = ((i - row * g.w) as f32, row as f32);
-        let tb =
-            (direction(g.gx[i], g.gy[i]) / std::f32::consts::PI * THETA_BINS as f32 + 0.5) as usize;
-        let wgt = crate::frame::min(g.mag[i], 60.0).sqrt();
         // tb - 3 ..= tb + 3 (tb is at most THETA_BINS).
-        for &k in &tables.seven(x, y, tb, diag as f32)[..7] {
+        for &k in &tables.seven(x, y, tb as usize, diag as f32)[..7] {
             voted[n_voted] = k;
             let k = k as usize;
             n_voted += usize::from(acc[k] == 0.0);

@@ -323,3 +323,45 @@ fn the_ridge_pixels_are_what_the_scalar_code_finds() {
         );
     }
 }
+
+/// The Hough votes' angle bins and weights, the SIMD128 kernel against the scalar code: gradients of
+/// every direction and along the axes, zero and negative zero among them, magnitudes up to and past
+/// the weights' cap, and every remainder of four.
+#[wasm_bindgen_test]
+fn the_vote_angles_are_what_the_scalar_code_gives() {
+    use id_photo_check::document::{vote_angles, vote_angles_scalar, Gradient};
+    let mut rng = Lcg(0x5EED_1234u32);
+    for case in 0..200 {
+        let n = 1 + case * 13 % 101;
+        let levels = [3u32, 33, 1 << 16][case % 3];
+        let mut grad = || {
+            let v = ((rng.next() >> 8) % levels) as f32 - (levels / 2) as f32;
+            if v == 0.0 && rng.next() % 2 == 0 {
+                -0.0
+            } else {
+                v * [1.0, 0.01, 7.0][case % 3]
+            }
+        };
+        let gx: Vec<f32> = (0..n).map(|_| grad()).collect();
+        let gy: Vec<f32> = (0..n).map(|_| grad()).collect();
+        let mag: Vec<f32> = gx
+            .iter()
+            .zip(&gy)
+            .map(|(x, y)| (x * x + y * y).sqrt())
+            .collect();
+        let g = Gradient {
+            gx: &gx,
+            gy: &gy,
+            mag: &mag,
+            w: n,
+            h: 1,
+        };
+        // Every pixel, some twice, in no order.
+        let pts: Vec<usize> = (0..n + n / 2).map(|k| k * 7 % n).collect();
+        let (bins, weights) = vote_angles(&g, &pts);
+        let (want_bins, want_weights) = vote_angles_scalar(&g, &pts);
+        assert_eq!(bins, want_bins, "case {case}");
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&weights), bits(&want_weights), "case {case}");
+    }
+}
