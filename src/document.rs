@@ -1320,12 +1320,12 @@ impl Profile {
     ) -> Self {
         let (c, s) = (l.cos, l.sin);
         let dir = [-s, c];
-        let (mut inside, mut ok) = (Vec::with_capacity(count + 1), Vec::with_capacity(count + 1));
-        let mut unseen = Vec::with_capacity(count + 1);
+        let (mut inside, mut ok, mut unseen) = (
+            vec![0.0; count + 1],
+            vec![0.0; count + 1],
+            vec![0.0; count + 1],
+        );
         let (mut si, mut so, mut su) = (0.0f32, 0.0f32, 0.0f32);
-        inside.push(0.0);
-        ok.push(0.0);
-        unseen.push(0.0);
         for k in 0..count {
             let t = t0 + k as f32;
             let (x, y) = (l.rho * c + t * dir[0], l.rho * s + t * dir[1]);
@@ -1344,9 +1344,9 @@ impl Profile {
                     su += 1.0;
                 }
             }
-            inside.push(si);
-            ok.push(so);
-            unseen.push(su);
+            inside[k + 1] = si;
+            ok[k + 1] = so;
+            unseen[k + 1] = su;
         }
         Self {
             dir,
