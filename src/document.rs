@@ -1687,48 +1687,72 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
     }
     let (ux, uy) = (dx / len, dy / len);
     let (nx, ny) = (-uy, ux);
-    let at = |x: f32, y: f32| -> Option<f32> {
+    // Whether the bilinear sample at `(x, y)` lies in the frame, and its luma if so.
+    let inside = |x: f32, y: f32| {
         let (xi, yi) = (x.floor(), y.floor());
-        if xi < 0.0 || yi < 0.0 || xi + 1.0 >= frame.w as f32 || yi + 1.0 >= frame.h as f32 {
-            return None;
-        }
+        xi >= 0.0 && yi >= 0.0 && xi + 1.0 < frame.w as f32 && yi + 1.0 < frame.h as f32
+    };
+    let at = |x: f32, y: f32| -> f32 {
+        let (xi, yi) = (x.floor(), y.floor());
         let (fx, fy) = (x - xi, y - yi);
         let (xi, yi) = (xi as usize, yi as usize);
         let l = |xx: usize, yy: usize| frame.luma[yy * frame.w + xx];
-        Some(
-            (1.0 - fy) * ((1.0 - fx) * l(xi, yi) + fx * l(xi + 1, yi))
-                + fy * ((1.0 - fx) * l(xi, yi + 1) + fx * l(xi + 1, yi + 1)),
-        )
+        (1.0 - fy) * ((1.0 - fx) * l(xi, yi) + fx * l(xi + 1, yi))
+            + fy * ((1.0 - fx) * l(xi, yi + 1) + fx * l(xi + 1, yi + 1))
     };
     // The offset along the normal, within `reach` of `centre`, of the steepest step across the side at
     // `(cx, cy)`, with a parabola through its neighbours for sub-pixel.
     let steps = (2.0 * reach).ceil() as i32;
+    // The luma across the side, NaN outside the frame (no step is taken to or from there).
     let mut prof = Vec::with_capacity(steps as usize * 2 + 1);
     let mut edge_near = |cx: f32, cy: f32, centre: f32| -> Option<(f32, f32)> {
         prof.clear();
-        for o in -steps..=steps {
+        let point = |o: i32| {
             let o = centre + o as f32 * 0.5;
-            prof.push(at(cx + o * nx, cy + o * ny));
+            (cx + o * nx, cy + o * ny)
+        };
+        // The samples' coordinates run monotonically from the first to the last: with both in the
+        // frame, all are (most sides lie well inside it), and none is asked whether it is.
+        let ((x0, y0), (x1, y1)) = (point(-steps), point(steps));
+        if inside(x0, y0) && inside(x1, y1) {
+            prof.extend((-steps..=steps).map(|o| {
+                let (x, y) = point(o);
+                at(x, y)
+            }));
+        } else {
+            prof.extend((-steps..=steps).map(|o| {
+                let (x, y) = point(o);
+                if inside(x, y) {
+                    at(x, y)
+                } else {
+                    f32::NAN
+                }
+            }));
         }
+        // The step across sample `i`: NaN where either neighbour is outside.
+        let step = |i: usize| (prof[i + 1] - prof[i - 1]).abs();
         let mut best = (0.0f32, usize::MAX);
         for i in 1..prof.len().saturating_sub(1) {
-            if let (Some(p), Some(q)) = (prof[i - 1], prof[i + 1]) {
-                let g = (q - p).abs();
-                if g > best.0 {
-                    best = (g, i);
-                }
+            // Not greater when NaN.
+            let g = step(i);
+            if g > best.0 {
+                best = (g, i);
             }
         }
         if best.1 == usize::MAX || best.0 < 6.0 {
             return None;
         }
         let i = best.1;
-        let g = |j: usize| match (
-            prof.get(j.wrapping_sub(1)).copied().flatten(),
-            prof.get(j + 1).copied().flatten(),
-        ) {
-            (Some(p), Some(q)) => (q - p).abs(),
-            _ => 0.0,
+        let g = |j: usize| {
+            if j == 0 || j + 1 >= prof.len() {
+                return 0.0;
+            }
+            let d = step(j);
+            if d.is_nan() {
+                0.0
+            } else {
+                d
+            }
         };
         let (gm, g0, gp) = (g(i - 1), best.0, g(i + 1));
         let den = gm - 2.0 * g0 + gp;
