@@ -891,17 +891,17 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     const CANDIDATES: usize = 4000;
     const BUCKETS: usize = 1024;
-    let top = voted
-        .iter()
-        .map(|&k| acc[k as usize])
-        .fold(0f32, crate::frame::max);
+    // The voted bins' votes, read from the accumulator once (its bins lie all over it) for the
+    // passes below.
+    let votes: Vec<f32> = voted.iter().map(|&k| acc[k as usize]).collect();
+    let top = votes.iter().copied().fold(0f32, crate::frame::max);
     if top <= 0.0 {
         return lines;
     }
     let per = (BUCKETS - 1) as f32 / top;
     let mut hist = [0u32; BUCKETS];
-    for &k in &voted {
-        hist[(acc[k as usize] * per) as usize] += 1;
+    for &v in &votes {
+        hist[(v * per) as usize] += 1;
     }
     // The lines come from the first few hundred bins in order of votes (200-400 of 4,000 on
     // synthetic-dev): the strongest FIRST bins are sorted and taken first, the others only if the
@@ -921,9 +921,10 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
     let strong = first_cut.map_or(least, |c| c as f32 / per);
     // Each candidate as (votes, bin).
     type Bins = Vec<(f32, usize)>;
-    let (mut first, mut rest): (Bins, Bins) = voted
+    let (mut first, mut rest): (Bins, Bins) = votes
         .iter()
-        .map(|&k| (acc[k as usize], k as usize))
+        .zip(&voted)
+        .map(|(&v, &k)| (v, k as usize))
         .filter(|&(v, _)| v >= least)
         .partition(|&(v, _)| v >= strong);
     first.sort_unstable_by(descending);
