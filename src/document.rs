@@ -1188,7 +1188,10 @@ fn edge_across<const R: i32>(g: &Grad, x: f32, y: f32, n: [f32; 2]) -> bool {
         }
         let i = py * g.w + px;
         let m = g.mag[i];
-        if m >= g.edge && (g.gx[i] * n[0] + g.gy[i] * n[1]).abs() / m > 0.94 {
+        // The gradient within 20 degrees of the normal: its cosine above 0.94, by a product rather
+        // than a division (most samples of the bench's 720p frame have a pixel at the edge magnitude
+        // within reach; its profiles 0.21 -> 0.19 ms in V8, eval's outlines the same).
+        if m >= g.edge && (g.gx[i] * n[0] + g.gy[i] * n[1]).abs() > 0.94 * m {
             if m >= g.full {
                 return true;
             }
