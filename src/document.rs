@@ -753,9 +753,9 @@ fn direction(gx: f32, gy: f32) -> f32 {
     }
 }
 
-/// Each of the pixels `pts`' angle bin (its gradient's `direction` among [`THETA_BINS`], at most
-/// `THETA_BINS`) and the weight of its Hough votes (the square root of its gradient magnitude, at most
-/// 60): the SIMD128 kernel where the build has it.
+/// For each pixel of `pts`, its angle bin (its gradient's `direction` among [`THETA_BINS`] bins, at
+/// most `THETA_BINS`) and the weight of its Hough votes (the square root of its gradient magnitude,
+/// capped at 60): the SIMD128 kernel where the build has it.
 pub fn vote_angles(g: &Gradient, pts: &[usize]) -> (Vec<u32>, Vec<f32>) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     return vote_angles_simd128(g, pts);
@@ -1691,11 +1691,12 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
     }
     let (ux, uy) = (dx / len, dy / len);
     let (nx, ny) = (-uy, ux);
-    // Whether the bilinear sample at `(x, y)` lies in the frame, and its luma if so.
+    // Whether the bilinear sample at `(x, y)` lies in the frame (its four pixels do).
     let inside = |x: f32, y: f32| {
         let (xi, yi) = (x.floor(), y.floor());
         xi >= 0.0 && yi >= 0.0 && xi + 1.0 < frame.w as f32 && yi + 1.0 < frame.h as f32
     };
+    // Its luma, for a sample in the frame.
     let at = |x: f32, y: f32| -> f32 {
         let (xi, yi) = (x.floor(), y.floor());
         let (fx, fy) = (x - xi, y - yi);
