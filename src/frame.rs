@@ -95,6 +95,59 @@ pub struct Boxer {
     norm: f32,
 }
 
+/// Each run of `k` of `sums` summed in order and scaled by `norm`, into `out`; the SIMD128 kernel
+/// for boxes of 3 (a 720p or 1280x960 frame's) where the build has it.
+pub fn box_sums(out: &mut [f32], sums: &[f32], k: usize, norm: f32) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if k == 3 {
+        return box_sums_3_simd128(out, sums, norm);
+    }
+    box_sums_scalar(out, sums, k, norm);
+}
+
+/// The reference for [`box_sums`], and its code wherever there is no SIMD kernel.
+pub fn box_sums_scalar(out: &mut [f32], sums: &[f32], k: usize, norm: f32) {
+    for (o, box_) in out.iter_mut().zip(sums.chunks_exact(k.max(1))) {
+        *o = box_.iter().sum::<f32>() * norm;
+    }
+}
+
+/// [`box_sums`] of boxes of 3, four at a time: twelve sums loaded as three vectors and shuffled into
+/// each box's first, second and third, added in the scalar code's order (`tests/wasm.rs` compares
+/// them).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
+fn box_sums_3_simd128(out: &mut [f32], sums: &[f32], norm: f32) {
+    use core::arch::wasm32::*;
+    let n = out.len().min(sums.len() / 3);
+    let quads = n / 4;
+    let scale = f32x4_splat(norm);
+    for q in 0..quads {
+        let s = &sums[12 * q..12 * q + 12];
+        // SAFETY: `s` is twelve floats, read as three runs of four; v128 loads need no alignment.
+        let (v0, v1, v2) = unsafe {
+            (
+                v128_load(s.as_ptr().cast::<v128>()),
+                v128_load(s[4..].as_ptr().cast::<v128>()),
+                v128_load(s[8..].as_ptr().cast::<v128>()),
+            )
+        };
+        // Lanes 0-3 are v0's (and t's), 4-7 the second operand's.
+        let a = i32x4_shuffle::<0, 1, 2, 5>(i32x4_shuffle::<0, 3, 6, 7>(v0, v1), v2);
+        let b = i32x4_shuffle::<0, 1, 2, 6>(i32x4_shuffle::<1, 4, 7, 0>(v0, v1), v2);
+        let c = i32x4_shuffle::<0, 1, 4, 7>(i32x4_shuffle::<2, 5, 0, 0>(v0, v1), v2);
+        let o = &mut out[4 * q..4 * q + 4];
+        // SAFETY: `o` is four floats; stores need no alignment.
+        unsafe {
+            v128_store(
+                o.as_mut_ptr().cast::<v128>(),
+                f32x4_mul(f32x4_add(f32x4_add(a, b), c), scale),
+            );
+        }
+    }
+    box_sums_scalar(&mut out[4 * quads..n], &sums[12 * quads..], 3, norm);
+}
+
 impl Boxer {
     /// For rows of `w` pixels, `h` of them, reduced by `k`.
     pub fn new(w: usize, h: usize, k: usize) -> Self {
@@ -132,9 +185,7 @@ impl Boxer {
     fn emit(&mut self) {
         let (k, w) = (self.out.k, self.out.w);
         let orow = &mut self.out.luma[self.oy * w..(self.oy + 1) * w];
-        for (o, box_) in orow.iter_mut().zip(self.sums.chunks_exact(k)) {
-            *o = box_.iter().sum::<f32>() * self.norm;
-        }
+        box_sums(orow, &self.sums, k, self.norm);
         self.sums.fill(0.0);
         self.rows = 0;
         self.oy += 1;

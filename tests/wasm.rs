@@ -365,3 +365,28 @@ fn the_vote_angles_are_what_the_scalar_code_gives() {
         assert_eq!(bits(&weights), bits(&want_weights), "case {case}");
     }
 }
+
+/// The coarse copy's boxes of 3, the SIMD128 kernel against the scalar sums: every output count's
+/// remainder of four, outputs fewer than the boxes and more, values of every size.
+#[wasm_bindgen_test]
+fn the_boxes_of_three_are_what_the_scalar_sums_give() {
+    use id_photo_check::frame::{box_sums, box_sums_scalar};
+    let mut rng = Lcg(0xB0C5_3333u32);
+    for case in 0..200 {
+        let n = case % 37;
+        let sums: Vec<f32> = (0..3 * n + case % 3)
+            .map(|_| (rng.next() >> 8) as f32 / [1.0, 256.0, 65536.0][case % 3])
+            .collect();
+        let outputs = [n, n.saturating_sub(2), n + 3][case % 3];
+        let norm = [1.0 / 9.0, 0.37, 1.0][case % 3];
+        let (mut got, mut want) = (vec![0f32; outputs], vec![0f32; outputs]);
+        box_sums(&mut got, &sums, 3, norm);
+        box_sums_scalar(&mut want, &sums, 3, norm);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&got),
+            bits(&want),
+            "case {case}: {n} boxes, {outputs} outputs"
+        );
+    }
+}
