@@ -132,7 +132,7 @@ fn box_sums_3_simd128(out: &mut [f32], sums: &[f32], norm: f32) {
                 v128_load(s[8..].as_ptr().cast::<v128>()),
             )
         };
-        // Lanes 0-3 are v0's (and t's), 4-7 the second operand's.
+        // A shuffle's lanes 0-3 are its first operand's, 4-7 its second's.
         let a = i32x4_shuffle::<0, 1, 2, 5>(i32x4_shuffle::<0, 3, 6, 7>(v0, v1), v2);
         let b = i32x4_shuffle::<0, 1, 2, 6>(i32x4_shuffle::<1, 4, 7, 0>(v0, v1), v2);
         let c = i32x4_shuffle::<0, 1, 4, 7>(i32x4_shuffle::<2, 5, 0, 0>(v0, v1), v2);
