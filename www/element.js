@@ -48,7 +48,10 @@ const TEMPLATE = `
     </div>
     <div class="layout">
       <figure>
-        <canvas id="photo" role="img"></canvas>
+        <div class="photo">
+          <canvas id="photo" role="img"></canvas>
+          <svg id="marks" aria-hidden="true" preserveAspectRatio="none"></svg>
+        </div>
         <figcaption data-i18n="legend"></figcaption>
       </figure>
       <figure id="crop-figure" hidden>
@@ -128,6 +131,7 @@ export class IdPhotoCheck extends HTMLElement {
       this.last?.bitmap?.close();
       this.last?.crop?.close();
       this.last = { ...out, source: input instanceof Blob ? input : null };
+      if (out.bitmap) this.showPhoto();
       this.render();
       /** From the photo handed over to its verdict on screen, in performance.now() time. */
       this.timing = { started, shown: performance.now() };
@@ -338,6 +342,7 @@ export class IdPhotoCheck extends HTMLElement {
     this.last?.bitmap?.close();
     this.last?.crop?.close();
     this.last = null;
+    this.els.photo.getContext("bitmaprenderer").transferFromImageBitmap(null);
     this.render();
     if (camera) this.startLive();
     else this.els.file.focus();
@@ -381,8 +386,45 @@ export class IdPhotoCheck extends HTMLElement {
     // The live region says the verdict and what to fix, so a screen reader hears the result at once.
     const stop = lang === "en" ? ". " : "。";
     e.status.textContent = last.accepted ? t(lang, "accepted") : `${e.verdict.textContent}${stop}${e.summary.textContent} ${t(lang, "done", { ms: Math.round(last.timings.total) })}`;
-    drawReport(e.photo, r, last.bitmap, lang);
+    drawMarks(e.marks, r);
+    const problems = r.checks.filter((x) => x.status !== "pass").map((x) => t(lang, `check_${x.id}`));
+    e.photo.setAttribute("aria-label", `${e.verdict.textContent}. ${problems.join(", ")}`);
     this.renderCrop();
+  }
+
+  /** Shows the checked photo, handed over as it came from the worker rather than drawn: drawing a
+   * 1280x720 photo into a canvas took 6-7 ms of a cold page's main thread before the verdict showed.
+   * A photo over 1600 px a side is shown from a copy of that size, made off the main thread (the
+   * full-size bitmap would be a 48 MB texture for a 12-megapixel photo), as is one that must be kept
+   * (accepting a photo that came as pixels rather than a file encodes it from its bitmap). */
+  showPhoto() {
+    const last = this.last;
+    const { bitmap } = last;
+    const canvas = this.els.photo;
+    const put = (b) => {
+      canvas.width = b.width;
+      canvas.height = b.height;
+      canvas.getContext("bitmaprenderer").transferFromImageBitmap(b);
+    };
+    const keep = !last.source;
+    const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && !keep) {
+      put(bitmap);
+      last.bitmap = null;
+      return;
+    }
+    const size = scale < 1 ? { resizeWidth: Math.round(bitmap.width * scale), resizeHeight: Math.round(bitmap.height * scale), resizeQuality: "high" } : {};
+    createImageBitmap(bitmap, size).then(
+      (copy) => {
+        if (this.last === last) put(copy);
+        else copy.close();
+        if (!keep) {
+          bitmap.close();
+          if (this.last === last) last.bitmap = null;
+        }
+      },
+      () => {}, // The verdict stands without its photo (a browser out of memory).
+    );
   }
 
   /** The straightened document, once it has come. */
@@ -455,39 +497,33 @@ function outline(ctx, corners, k) {
   ctx.closePath();
 }
 
-/** The photo with the problems drawn on it: outline blue, glare and cut-off corners red, shadow shaded. */
-function drawReport(canvas, report, bitmap, lang) {
-  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
-  canvas.width = Math.round(bitmap.width * scale);
-  canvas.height = Math.round(bitmap.height * scale);
-  const ctx = canvas.getContext("2d");
-  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  const k = canvas.width / report.width;
-  const line = Math.max(2, canvas.width / 300);
+const SVG = "http://www.w3.org/2000/svg";
+
+/** An SVG element of `tag` with `attrs`. */
+function svg(tag, attrs) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+/** The problems drawn over the photo, in its own pixel coordinates: the outline blue, glare and cut-off
+ * corners red, shadow shaded (the lines' widths are the screen's, whatever the photo's size). */
+function drawMarks(marks, report) {
+  marks.setAttribute("viewBox", `0 0 ${report.width} ${report.height}`);
+  const shapes = [];
   for (const check of report.checks) {
     if (check.status === "pass") continue;
     if (check.id === "shadow" && check.region) {
-      const [x, y, w, h] = check.region;
-      ctx.fillStyle = "rgba(20, 30, 90, 0.35)";
-      ctx.fillRect(x * k, y * k, w * k, h * k);
+      const [x, y, width, height] = check.region;
+      shapes.push(svg("rect", { class: "shade", x, y, width, height }));
     }
-    for (const [x, y, w, h] of check.boxes) {
-      ctx.lineWidth = line * 2;
-      ctx.strokeStyle = "#fff";
-      ctx.strokeRect(x * k, y * k, w * k, h * k);
-      ctx.lineWidth = line;
-      ctx.strokeStyle = check.status === "fail" ? "#d0021b" : "#f5a623";
-      ctx.strokeRect(x * k, y * k, w * k, h * k);
+    for (const [x, y, width, height] of check.boxes) {
+      shapes.push(svg("rect", { class: "halo", x, y, width, height }));
+      shapes.push(svg("rect", { class: check.status, "data-check": check.id, x, y, width, height }));
     }
   }
-  if (report.document) {
-    outline(ctx, report.document.corners, k);
-    ctx.lineWidth = line;
-    ctx.strokeStyle = "#0b57d0";
-    ctx.stroke();
-  }
-  const problems = report.checks.filter((x) => x.status !== "pass").map((x) => t(lang, `check_${x.id}`));
-  canvas.setAttribute("aria-label", `${t(lang, report.verdict === "ok" ? "verdict_ok" : "verdict_retake")}. ${problems.join(", ")}`);
+  if (report.document) shapes.push(svg("polygon", { class: "outline", points: report.document.corners.map((p) => p.join(",")).join(" ") }));
+  marks.replaceChildren(...shapes);
 }
 
 if (!customElements.get("id-photo-check")) customElements.define("id-photo-check", IdPhotoCheck);

@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { launch, open, assertOwnOriginThenNothing, FIXTURES } from "./browser.mjs";
 
 let browser;
@@ -27,6 +28,37 @@ async function verdict(page) {
     measures: [...__root().querySelectorAll("#checks .measure")].map((p) => p.textContent),
     error: __root().getElementById("error").hidden ? null : { code: __root().getElementById("error").dataset.code, text: __root().getElementById("error").textContent },
   }));
+}
+
+/** How many pixels of the photo as it is on screen, with the problems drawn over it, have red, green and
+ * blue within the given [low, high] ranges; and how many it has in all. */
+async function shownPixels(page, [r, g, b]) {
+  const png = await page.locator("id-photo-check .photo").screenshot();
+  return page.evaluate(async ([base64, r, g, b]) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: "image/png" }));
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    c.getContext("2d").drawImage(bitmap, 0, 0);
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const within = (v, [lo, hi]) => v >= lo && v <= hi;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (within(d[i], r) && within(d[i + 1], g) && within(d[i + 2], b)) n++;
+    return { n, all: d.length / 4 };
+  }, [png.toString("base64"), r, g, b]);
+}
+
+/** What the element shows of its photo: the canvas's size, the marks' coordinates and their shapes. */
+function shownMarks(page) {
+  return page.evaluate(() => {
+    const marks = __root().getElementById("marks");
+    const photo = __root().getElementById("photo");
+    return {
+      photo: [photo.width, photo.height],
+      viewBox: marks.getAttribute("viewBox"),
+      outline: marks.querySelector("polygon.outline")?.getAttribute("points").split(" ").map((p) => p.split(",").map(Number)) ?? null,
+      boxes: [...marks.querySelectorAll("rect[data-check]")].map((r) => ({ check: r.dataset.check, status: r.getAttribute("class"), box: ["x", "y", "width", "height"].map((k) => Number(r.getAttribute(k))) })),
+      corners: document.getElementById("checker").last.report.document?.corners ?? null,
+    };
+  });
 }
 
 function assertOnlyOwnFilesThenNothing(log) {
@@ -83,15 +115,17 @@ test("the document is outlined and straightened, and a cut-off corner or a steep
   assert.equal(await page.isVisible("#crop-figure"), true);
   const crop = await page.evaluate(() => [__root().getElementById("crop").width, __root().getElementById("crop").height]);
   assert.ok(Math.abs(crop[0] / crop[1] - 85.6 / 53.98) < 0.02, `crop ${crop}`);
-  // The outline is drawn in blue on the photo.
-  const blue = await page.evaluate(() => {
-    const c = __root().getElementById("photo");
-    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 30 && d[i + 1] > 70 && d[i + 1] < 110 && d[i + 2] > 190) n++;
-    return n;
-  });
-  assert.ok(blue > 500, `blue outline pixels: ${blue}`);
+  // The photo is shown at its own size, the outline over it at the document's corners in the photo's
+  // coordinates, drawn in blue on screen.
+  const marks = await shownMarks(page);
+  assert.deepEqual(marks.photo, [1280, 960]);
+  assert.equal(marks.viewBox, "0 0 1280 960");
+  assert.deepEqual(marks.outline, marks.corners);
+  const blue = await shownPixels(page, [[0, 30], [70, 110], [190, 255]]);
+  assert.ok(blue.n > 500, `blue outline pixels: ${blue.n}`);
+  // The photo itself is on screen: at most a sliver of the placeholder's grey shows.
+  const grey = await shownPixels(page, [[238, 238], [238, 238], [238, 238]]);
+  assert.ok(grey.n < grey.all / 20, `placeholder pixels: ${grey.n} of ${grey.all}`);
 
   await choose(page, "cut.png");
   let v = await verdict(page);
@@ -115,15 +149,58 @@ test("the glare is outlined where it is", async () => {
   const v = await verdict(page);
   assert.equal(v.verdict, "retake");
   assert.equal(v.checks.glare, "fail");
-  // The outline is drawn in red over the hot spot's box.
-  const red = await page.evaluate(() => {
-    const c = __root().getElementById("photo");
-    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] > 190 && d[i + 1] < 40 && d[i + 2] < 60) n++;
-    return n;
-  });
-  assert.ok(red > 100, `red outline pixels: ${red}`);
+  // A red box around the hot spot (rendered 90 px right of and 30 px below the card's centre, 64 px in
+  // radius), drawn in red on screen.
+  const { boxes } = await shownMarks(page);
+  const glare = boxes.filter((b) => b.check === "glare");
+  assert.ok(glare.length > 0 && glare.every((b) => b.status === "fail"), JSON.stringify(boxes));
+  const spot = [640 + 90, 480 + 30];
+  assert.ok(glare.some(({ box: [x, y, w, h] }) => x < spot[0] && spot[0] < x + w && y < spot[1] && spot[1] < y + h), JSON.stringify(glare));
+  const red = await shownPixels(page, [[190, 255], [0, 40], [0, 60]]);
+  assert.ok(red.n > 100, `red outline pixels: ${red.n}`);
+  assertOnlyOwnFilesThenNothing(log);
+  await context.close();
+});
+
+test("a photo over 1600 px is shown from a smaller copy, and one given as pixels is kept to be accepted", async () => {
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  const sharp = (await readFile(fixture("sharp.png"))).toString("base64");
+  // The sharp photo at twice its size, as a camera's JPEG: shown at 1600 x 1200, its marks in its own coordinates.
+  await page.evaluate(async (base64) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: "image/png" }));
+    const c = new OffscreenCanvas(2560, 1920);
+    c.getContext("2d").drawImage(bitmap, 0, 0, 2560, 1920);
+    await document.getElementById("checker").check(await c.convertToBlob({ type: "image/jpeg", quality: 0.92 }));
+  }, sharp);
+  await page.waitForFunction(() => __root().getElementById("photo").width === 1600);
+  let marks = await shownMarks(page);
+  assert.deepEqual(marks.photo, [1600, 1200]);
+  assert.equal(marks.viewBox, "0 0 2560 1920");
+  assert.deepEqual(marks.outline, marks.corners);
+  // The card spans 0.7 of the photo's width: 1792 of its 2560 px, not of the 1600 shown.
+  const xs = marks.corners.map(([x]) => x);
+  assert.ok(Math.max(...xs) - Math.min(...xs) > 1700, JSON.stringify(marks.corners));
+  const blue = await shownPixels(page, [[0, 30], [70, 110], [190, 255]]);
+  assert.ok(blue.n > 500, `blue outline pixels: ${blue.n}`);
+
+  // The photo as pixels: shown, and accepted as a JPEG of its own size encoded from what was shown.
+  await page.evaluate(async (base64) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: "image/png" }));
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    c.getContext("2d").drawImage(bitmap, 0, 0);
+    await document.getElementById("checker").check(c.getContext("2d").getImageData(0, 0, c.width, c.height));
+  }, sharp);
+  await page.waitForFunction(() => __root().getElementById("photo").width === 1280);
+  marks = await shownMarks(page);
+  assert.deepEqual(marks.photo, [1280, 960]);
+  assert.deepEqual(marks.outline, marks.corners);
+  const accepted = page.evaluate(() => new Promise((resolve) => document.getElementById("checker").addEventListener("accept", async (e) => {
+    const b = await createImageBitmap(e.detail.image);
+    resolve({ type: e.detail.image.type, size: [b.width, b.height], crop: !!e.detail.crop });
+  }, { once: true })));
+  await page.click("#accept");
+  assert.deepEqual(await accepted, { type: "image/jpeg", size: [1280, 960], crop: true });
+  assert.deepEqual(log.errors, []);
   assertOnlyOwnFilesThenNothing(log);
   await context.close();
 });
