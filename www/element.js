@@ -394,37 +394,26 @@ export class IdPhotoCheck extends HTMLElement {
 
   /** Shows the checked photo, handed over as it came from the worker rather than drawn: drawing a
    * 1280x720 photo into a canvas took 6-7 ms of a cold page's main thread before the verdict showed.
-   * A photo over 1600 px a side is shown from a copy of that size, made off the main thread (the
-   * full-size bitmap would be a 48 MB texture for a 12-megapixel photo), as is one that must be kept
-   * (accepting a photo that came as pixels rather than a file encodes it from its bitmap). */
+   * A photo over 1600 px a side is shown from a copy of that size (the full-size bitmap would be a 48 MB
+   * texture for a 12-megapixel photo; a 2D canvas's scaling, 7.5 ms for one, where createImageBitmap's
+   * takes 13-36 ms, and both block the thread that asks), and so is one that must be kept (accepting a
+   * photo that came as pixels rather than a file encodes its bitmap). */
   showPhoto() {
     const last = this.last;
     const { bitmap } = last;
-    const canvas = this.els.photo;
-    const put = (b) => {
-      canvas.width = b.width;
-      canvas.height = b.height;
-      canvas.getContext("bitmaprenderer").transferFromImageBitmap(b);
-    };
-    const keep = !last.source;
+    let shown = bitmap;
+    if (last.source) last.bitmap = null;
     const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
-    if (scale === 1 && !keep) {
-      put(bitmap);
-      last.bitmap = null;
-      return;
+    if (scale < 1 || !last.source) {
+      const copy = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+      copy.getContext("2d").drawImage(bitmap, 0, 0, copy.width, copy.height);
+      shown = copy.transferToImageBitmap();
+      if (last.source) bitmap.close();
     }
-    const size = scale < 1 ? { resizeWidth: Math.round(bitmap.width * scale), resizeHeight: Math.round(bitmap.height * scale), resizeQuality: "high" } : {};
-    createImageBitmap(bitmap, size).then(
-      (copy) => {
-        if (this.last === last) put(copy);
-        else copy.close();
-        if (!keep) {
-          bitmap.close();
-          if (this.last === last) last.bitmap = null;
-        }
-      },
-      () => {}, // The verdict stands without its photo (a browser out of memory).
-    );
+    const canvas = this.els.photo;
+    canvas.width = shown.width;
+    canvas.height = shown.height;
+    canvas.getContext("bitmaprenderer").transferFromImageBitmap(shown);
   }
 
   /** The straightened document, once it has come. */
