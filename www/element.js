@@ -245,7 +245,7 @@ export class IdPhotoCheck extends HTMLElement {
     });
     live.addEventListener("frame", (ev) => {
       const d = ev.detail;
-      stats.frames.push({ t: performance.now(), hint: d.raw, shown: d.hint, good: d.good, steady: d.steady, followed: !!d.report.document?.followed });
+      stats.frames.push({ t: performance.now(), hint: d.raw, shown: d.hint, good: d.good, steady: d.steady, followed: !!d.report.document?.followed, handed: d.handed, width: d.report.width });
       if (stats.frames.length > 600) stats.frames.shift();
       this.drawOverlay(d.corners, d.good);
       if (live.stale > STALE_MS) this.showHint();

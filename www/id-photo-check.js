@@ -192,12 +192,34 @@ const SEARCH_EVERY = 10;
  * Watches a playing <video>: checks its newest frame in the worker at a reduced size whenever the
  * worker is free, picks one hint at a time, and fires `capture` once the card has been good and steady
  * for `frames` frames in a row. Events (CustomEvent, `detail`):
- *   frame   { report, hint, raw, good, steady, rate, corners } for every checked frame: the hint shown,
- *           this frame's own hint, corners in video pixels, checks per second over the last 2 s
+ *   frame   { report, hint, raw, good, steady, rate, corners, handed } for every checked frame: the
+ *           hint shown, this frame's own hint, corners in video pixels, checks per second over the last
+ *           2 s, how the frame went to the worker ("VideoFrame": scaled there; "ImageBitmap": scaled on
+ *           the page's thread, where the browser cannot make a VideoFrame of the video)
  *   hint    { hint } when the hint shown changes (a new hint must hold for `hold` frames first)
  *   capture { report, settled } when the card is ready (settled: when the good, steady run began, in
  *           performance.now() time); the checker pauses itself (call start() to resume)
  */
+let videoFrames = typeof VideoFrame === "function";
+
+/** The video's current frame at `w` x `h` for the worker: a VideoFrame, which the worker scales (this
+ * thread only takes a reference), or where the browser cannot make one, an ImageBitmap scaled here;
+ * null when the video has no frame to give. */
+async function grab(video, w, h) {
+  if (videoFrames) {
+    try {
+      return new VideoFrame(video);
+    } catch {
+      videoFrames = false;
+    }
+  }
+  try {
+    return await createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" });
+  } catch {
+    return null;
+  }
+}
+
 export class LiveChecker extends EventTarget {
   constructor(video, options = {}) {
     super();
@@ -259,28 +281,29 @@ export class LiveChecker extends EventTarget {
       if (!this.running) break;
       if (v.readyState < 2 || !v.videoWidth) continue;
       const s = Math.min(1, this.options.maxSide / Math.max(v.videoWidth, v.videoHeight));
-      let bitmap;
-      try {
-        bitmap = await createImageBitmap(v, { resizeWidth: Math.round(v.videoWidth * s), resizeHeight: Math.round(v.videoHeight * s), resizeQuality: "medium" });
-      } catch {
-        continue;
-      }
-      const k = v.videoWidth / bitmap.width;
+      const [w, h] = [Math.round(v.videoWidth * s), Math.round(v.videoHeight * s)];
+      const frame = await grab(v, w, h);
+      if (!frame) continue;
+      const k = v.videoWidth / w;
       // The outline found in the frame before is followed rather than searched for again (a fraction
       // of the work) while the frames keep their size; every SEARCH_EVERY-th frame is searched whole,
       // so that a better outline than the one followed is not missed for long.
-      const size = `${bitmap.width}x${bitmap.height}`;
+      const size = `${w}x${h}`;
       const follow = this.followFrom && this.followFrom.size === size && this.checks % SEARCH_EVERY !== 0;
-      const out = await c.run(bitmap, { document: this.options.document, previous: follow ? this.followFrom.corners : undefined }, [bitmap]);
+      const out = await c.run(frame, { document: this.options.document, previous: follow ? this.followFrom.corners : undefined, size: [w, h] }, [frame]);
       if (!this.running) break;
-      if (out.error) continue;
+      if (out.error) {
+        // A browser whose worker cannot scale a VideoFrame: scale here from the next frame on.
+        if (typeof VideoFrame === "function" && frame instanceof VideoFrame) videoFrames = false;
+        continue;
+      }
       const doc = out.report.document;
       this.followFrom = doc && !doc.outside.includes(true) ? { size, corners: doc.corners.flat() } : null;
-      this.onReport(out.report, k);
+      this.onReport(out.report, k, frame instanceof ImageBitmap ? "ImageBitmap" : "VideoFrame");
     }
   }
 
-  onReport(report, k) {
+  onReport(report, k, handed = "ImageBitmap") {
     const now = performance.now();
     this.checks++;
     this.times.push(now);
@@ -304,7 +327,7 @@ export class LiveChecker extends EventTarget {
       this.hint = hint;
       this.dispatchEvent(new CustomEvent("hint", { detail: { hint } }));
     }
-    this.dispatchEvent(new CustomEvent("frame", { detail: { report, hint: this.hint, raw: hint, good, steady, rate: this.rate, corners } }));
+    this.dispatchEvent(new CustomEvent("frame", { detail: { report, hint: this.hint, raw: hint, good, steady, rate: this.rate, corners, handed } }));
     if (this.streak >= this.options.frames) {
       this.running = false;
       this.dispatchEvent(new CustomEvent("capture", { detail: { report, settled: this.settled } }));

@@ -44,6 +44,10 @@ test("live camera: hints in order, capture once the card is sharp and steady, th
   assert.ok(steadyRun.some((f) => f.followed), JSON.stringify(steadyRun));
   assert.ok(frames.some((f) => !f.followed), "no frame was searched whole");
 
+  // The frames went to the worker as VideoFrames, scaled there to 960x540 rather than on the page's
+  // main thread.
+  assert.ok(frames.every((f) => f.handed === "VideoFrame" && f.width === 960), JSON.stringify(frames.filter((f) => f.handed !== "VideoFrame" || f.width !== 960)));
+
   // The full-resolution still is checked like an uploaded photo.
   assert.equal(v.verdict, "ok");
   assert.equal(v.blur, "pass");
