@@ -203,15 +203,19 @@ const SEARCH_EVERY = 10;
 let videoFrames = typeof VideoFrame === "function";
 
 /** The video's current frame at `w` x `h` for the worker: a VideoFrame, which the worker scales (this
- * thread only takes a reference), or where the browser cannot make one, an ImageBitmap scaled here;
- * null when the video has no frame to give. */
+ * thread only takes a reference), or where the browser cannot make one, or makes one that is not the
+ * picture as shown (turned or mirrored), an ImageBitmap scaled here; null when the video has no frame
+ * to give. */
 async function grab(video, w, h) {
   if (videoFrames) {
     try {
-      return new VideoFrame(video);
+      const frame = new VideoFrame(video);
+      if (frame.displayWidth === video.videoWidth && frame.displayHeight === video.videoHeight && !frame.rotation && !frame.flip) return frame;
+      frame.close();
     } catch {
-      videoFrames = false;
+      // No VideoFrame of a video in this browser.
     }
+    videoFrames = false;
   }
   try {
     return await createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" });
