@@ -71,6 +71,9 @@ export interface LiveFrame {
   rate: number;
   /** The outline in video pixels, or null. */
   corners: [number, number][] | null;
+  /** How the frame went to the worker: a VideoFrame scaled there, or an ImageBitmap scaled on the
+   * page's thread (a browser that cannot make a VideoFrame of the video). */
+  handed: "VideoFrame" | "ImageBitmap";
 }
 
 /** Watches a playing <video> and guides the person to a good photo. */
