@@ -131,7 +131,11 @@ export class IdPhotoCheck extends HTMLElement {
       this.last?.bitmap?.close();
       this.last?.crop?.close();
       this.last = { ...out, source: input instanceof Blob ? input : null };
-      if (out.bitmap) this.showPhoto();
+      try {
+        if (out.bitmap) this.showPhoto();
+      } catch {
+        // The verdict stands without its photo (a browser out of canvas memory).
+      }
       this.render();
       /** From the photo handed over to its verdict on screen, in performance.now() time. */
       this.timing = { started, shown: performance.now() };
