@@ -13,6 +13,11 @@ fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &key.into()).expect("object")
 }
 
+/// The bits of each float, for comparisons that tell 0 from -0 and see every last bit.
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
 /// Pseudo-random numbers for the tests' made-up inputs, the same on every run (a linear congruential
 /// generator with Numerical Recipes' constants).
 struct Lcg(u32);
@@ -361,7 +366,6 @@ fn the_vote_angles_are_what_the_scalar_code_gives() {
         let (bins, weights) = vote_angles(&g, &pts);
         let (want_bins, want_weights) = vote_angles_scalar(&g, &pts);
         assert_eq!(bins, want_bins, "case {case}");
-        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&weights), bits(&want_weights), "case {case}");
     }
 }
@@ -382,7 +386,6 @@ fn the_boxes_of_three_are_what_the_scalar_sums_give() {
         let (mut got, mut want) = (vec![0f32; outputs], vec![0f32; outputs]);
         box_sums(&mut got, &sums, 3, norm);
         box_sums_scalar(&mut want, &sums, 3, norm);
-        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(
             bits(&got),
             bits(&want),

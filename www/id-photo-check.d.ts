@@ -72,7 +72,8 @@ export interface LiveFrame {
   /** The outline in video pixels, or null. */
   corners: [number, number][] | null;
   /** How the frame went to the worker: a VideoFrame scaled there, or an ImageBitmap scaled on the
-   * page's thread (a browser that cannot make a VideoFrame of the video). */
+   * page's thread (a browser that cannot make a VideoFrame of the video, or makes one turned or
+   * mirrored). */
   handed: "VideoFrame" | "ImageBitmap";
 }
 

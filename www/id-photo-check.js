@@ -288,6 +288,7 @@ export class LiveChecker extends EventTarget {
       const [w, h] = [Math.round(v.videoWidth * s), Math.round(v.videoHeight * s)];
       const frame = await grab(v, w, h);
       if (!frame) continue;
+      const handed = frame instanceof ImageBitmap ? "ImageBitmap" : "VideoFrame";
       const k = v.videoWidth / w;
       // The outline found in the frame before is followed rather than searched for again (a fraction
       // of the work) while the frames keep their size; every SEARCH_EVERY-th frame is searched whole,
@@ -298,12 +299,12 @@ export class LiveChecker extends EventTarget {
       if (!this.running) break;
       if (out.error) {
         // A browser whose worker cannot scale a VideoFrame: scale here from the next frame on.
-        if (typeof VideoFrame === "function" && frame instanceof VideoFrame) videoFrames = false;
+        if (handed === "VideoFrame") videoFrames = false;
         continue;
       }
       const doc = out.report.document;
       this.followFrom = doc && !doc.outside.includes(true) ? { size, corners: doc.corners.flat() } : null;
-      this.onReport(out.report, k, frame instanceof ImageBitmap ? "ImageBitmap" : "VideoFrame");
+      this.onReport(out.report, k, handed);
     }
   }
 
