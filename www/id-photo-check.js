@@ -31,9 +31,14 @@ export class Checker {
     this.nextId = 1;
     this.pending = new Map();
     this.ready = new Promise((resolve) => {
+      // The worker warms up once told that its readiness has been heard here (see worker.js).
+      const heard = (ok) => {
+        if (ok) this.worker.postMessage({ warm: true });
+        resolve(ok);
+      };
       this.worker.addEventListener("message", (e) => {
         const d = e.data;
-        if ("ready" in d) return resolve(d.ready);
+        if ("ready" in d) return heard(d.ready);
         const pending = this.pending.get(d.id);
         if (!pending) return;
         if (d.early) {
@@ -50,7 +55,7 @@ export class Checker {
         // What the worker said before it was adopted: only whether it is ready, or that it failed.
         boot.worker.removeEventListener("message", boot.onMessage);
         boot.worker.removeEventListener("error", boot.onError);
-        for (const d of boot.messages) if ("ready" in d) resolve(d.ready);
+        for (const d of boot.messages) if ("ready" in d) heard(d.ready);
         if (boot.failed) resolve(false);
       }
       // The worker script failed to load or threw: nothing will answer, so fail everything now.

@@ -16,6 +16,8 @@
 //           (via: how the pixels reached wasm memory: "VideoFrame.copyTo", "getImageData" or "pixels").
 //           With crop, the verdict does not wait for it: { id, early: true, report, bitmap?, via, timings }
 //           comes first, then { id, crop } (the straightened document, or none).
+// The worker says { ready: bool } once, when the wasm is instantiated (or failed); the page answers
+// { warm: true } when it has heard it, which begins the warm-up (see warmUp).
 
 import init, { Input } from "./pkg/id_photo_check.js";
 
@@ -39,19 +41,40 @@ const ready = init({ module_or_path: module }).then((exports) => {
 });
 
 // The browser compiles wasm lazily, a function at its first call and with its optimising compiler only
-// once it has run a while, and its image decoders start cold too. Right after the worker says it is
-// ready, while the person picks their photo, a made-up photo the size of a camera frame is checked, two
-// small ones, a JPEG and a PNG, are decoded and copied in as a chosen file is, and a document is
-// straightened. A 1280x720 photo's first check took 13-14 ms after a warm-up at 640x360 (later ones
-// 3.6), 7-8 ms after this one; its first decode 23-25 ms, then 17-22 (rounds of 21 cold loads in
-// headless Chromium, alternated with the warm-up before). The warm-up itself takes 110-190 ms of a cold
-// page's worker, the first check most of it (45-95 ms: each function is compiled at its first call);
-// a photo that comes meanwhile waits for the step under way only.
+// once it has run a while (in the background), and its image decoders start cold too. Once the page has
+// heard that the worker is ready, while the person picks their photo, a made-up photo is checked at
+// 320x180 and then at the size of a camera frame, two small ones, a JPEG and a PNG, are decoded and copied
+// in as a chosen file is, and a document is straightened. The small check first has every function that a
+// check runs sent to the optimising compiler within a few milliseconds, where the camera-sized check
+// alone, run in baseline code, reached the last of them only after 45-95 ms, and the compilations still
+// under way when the photo came slowed its check: the first photo's check 7.3 -> 4.7 ms, its verdict 31.6
+// -> 29.6 ms (medians of 40 alternated cold loads in headless Chromium, the photo handed over 0.2-0.3 s
+// after ready; 0.45 s or more after ready, 3.6-3.9 ms and 20 ms with either warm-up). Without the
+// camera-sized check the photo's first check took 18-23 ms (its memory and the functions that only a
+// larger photo runs long enough to optimise). The warm-up takes 110-190 ms of a cold page's worker; a
+// photo that comes meanwhile waits for the step under way only.
 async function warmUp() {
+  warmUpCheck(320, 180);
+  if (await photoWaiting()) return;
   const w = 1280, h = 720;
+  warmUpCheck(w, h);
+  const small = new OffscreenCanvas(64, 48);
+  small.getContext("2d").fillRect(8, 8, 32, 24);
+  for (const type of ["image/jpeg", "image/png"]) {
+    if (await photoWaiting()) return;
+    const bitmap = await decode(await small.convertToBlob({ type }));
+    await fill(bitmap);
+    bitmap.close();
+  }
+  if (await photoWaiting()) return;
+  input.flatten(new Float32Array([w * 0.25, h * 0.2, w * 0.75, h * 0.2, w * 0.75, h * 0.8, w * 0.25, h * 0.8]), 200);
+}
+
+/** Checks a made-up `w` x `h` photo: a light card with dots of dark print on a darker desk, as rows
+ * copied into place (a loop over every pixel cost 20-50 ms in a cold worker): the desk's rows repeat
+ * every 23, the print's every 56. */
+function warmUpCheck(w, h) {
   const px = inputView(w, h);
-  // A light card with dots of dark print on a darker desk, as rows copied into place (a loop over
-  // every pixel cost 20-50 ms in a cold worker): the desk's rows repeat every 23, the print's every 56.
   const line = (value) => {
     const r = new Uint8Array(w * 4).fill(255);
     for (let x = 0; x < w; x++) r[x * 4] = r[x * 4 + 1] = r[x * 4 + 2] = value(x);
@@ -65,16 +88,6 @@ async function warmUp() {
     if (y >= y0 && y < y1) px.set(cards[(y >> 3) % 7], (y * w + x0) * 4);
   }
   input.check(undefined, "any");
-  const small = new OffscreenCanvas(64, 48);
-  small.getContext("2d").fillRect(8, 8, 32, 24);
-  for (const type of ["image/jpeg", "image/png"]) {
-    if (await photoWaiting()) return;
-    const bitmap = await decode(await small.convertToBlob({ type }));
-    await fill(bitmap);
-    bitmap.close();
-  }
-  if (await photoWaiting()) return;
-  input.flatten(new Float32Array([w * 0.25, h * 0.2, w * 0.75, h * 0.2, w * 0.75, h * 0.8, w * 0.25, h * 0.8]), 200);
 }
 
 // Requests received and not yet begun.
@@ -245,8 +258,12 @@ async function handle({ source, options = {} }, early) {
 // One request at a time: each fills the one input buffer, so a camera frame arriving while a photo is
 // being read must wait for it.
 let queue = Promise.resolve();
+// Opens the way to the warm-up (see the end of this file).
+let warmGate = () => {};
 self.onmessage = (event) => {
   if (compiled && "compiled" in event.data) return compiled(event.data.compiled);
+  warmGate();
+  if ("warm" in event.data) return;
   waiting++;
   queue = queue.then(async () => {
     waiting--;
@@ -265,6 +282,12 @@ self.onmessage = (event) => {
 
 const ok = await ready.then(() => true, () => false);
 self.postMessage({ ready: ok });
-// Right after saying ready, before any photo (the queue holds them until it is done). Whatever
-// happens in it, the queue moves on: a warm-up that failed must not hold every photo after it.
-if (ok) queue = queue.then(() => new Promise((done) => setTimeout(done))).then(warmUp).catch(() => {});
+// The warm-up begins once the page has heard that the worker is ready (or at its first request, or 0.2
+// s after ready at the latest), before any photo (the queue holds them until it is done). Begun as soon
+// as the worker said ready, it ran while the page's main thread was still busy with its first layout
+// and before it had heard: page load to the first verdict 155.6 -> 146.2 and 148.2 -> 137.0 ms with
+// the warm-up begun on the page's word and its small check first, against neither (the checker ready
+// 116.3 -> 117.0 and 110.8 -> 105.2 ms, the first photo's check 9.5 -> 5.3 and 8.5 -> 4.8 ms; medians
+// of two rounds of 60 alternated cold loads in headless Chromium). Whatever happens in it, the queue
+// moves on: a warm-up that failed must not hold every photo after it.
+if (ok) queue = queue.then(() => new Promise((done) => { warmGate = done; setTimeout(done, 200); })).then(warmUp).catch(() => {});

@@ -87,3 +87,32 @@ test("checkDetailed with a crop: the verdict comes first, then the whole reply w
   assert.deepEqual(log.errors, []);
   await context.close();
 });
+
+test("the worker answers whether or not the page said it heard it was ready, and a request sent before", async () => {
+  // The worker's warm-up waits for the page's { warm: true }, its first request or 0.2 s: none of the
+  // three ways may hold a request back for good.
+  const { context, page, log } = await open(browser, "/", { locale: "en-US" });
+  const out = await page.evaluate(async () => {
+    const pixels = () => ({ data: new Uint8ClampedArray(64 * 48 * 4).fill(128), width: 64, height: 48 });
+    const answer = (worker, id) => new Promise((resolve) => worker.addEventListener("message", (e) => { if (e.data.id === id) resolve(e.data); }));
+    const ready = (worker) => new Promise((resolve) => worker.addEventListener("message", (e) => { if ("ready" in e.data) resolve(e.data.ready); }));
+    const results = {};
+    for (const way of ["told", "not told", "before ready"]) {
+      const worker = new Worker("/pkg/worker.js", { type: "module" });
+      const isReady = ready(worker);
+      const reply = answer(worker, 1);
+      if (way !== "before ready") {
+        results[`${way} ready`] = await isReady;
+        if (way === "told") worker.postMessage({ warm: true });
+      }
+      worker.postMessage({ id: 1, source: pixels(), options: {} });
+      const r = await Promise.race([reply, new Promise((resolve) => setTimeout(() => resolve({ error: "no answer in 10 s" }), 10000))]);
+      results[way] = r.report ? r.report.checks.length : r.error;
+      worker.terminate();
+    }
+    return results;
+  });
+  assert.deepEqual(out, { "told ready": true, told: 9, "not told ready": true, "not told": 9, "before ready": 9 });
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
