@@ -258,8 +258,9 @@ async function handle({ source, options = {} }, early) {
 // One request at a time: each fills the one input buffer, so a camera frame arriving while a photo is
 // being read must wait for it.
 let queue = Promise.resolve();
-// Opens the way to the warm-up (see the end of this file).
-let warmGate = () => {};
+// Opens the way to the warm-up (see the end of this file): the page's word, any request, or the timer.
+let warmGate;
+const warmOpen = new Promise((done) => { warmGate = done; });
 self.onmessage = (event) => {
   if (compiled && "compiled" in event.data) return compiled(event.data.compiled);
   warmGate();
@@ -290,4 +291,7 @@ self.postMessage({ ready: ok });
 // 116.3 -> 117.0 and 110.8 -> 105.2 ms, the first photo's check 9.5 -> 5.3 and 8.5 -> 4.8 ms; medians
 // of two rounds of 60 alternated cold loads in headless Chromium). Whatever happens in it, the queue
 // moves on: a warm-up that failed must not hold every photo after it.
-if (ok) queue = queue.then(() => new Promise((done) => { warmGate = done; setTimeout(done, 200); })).then(warmUp).catch(() => {});
+if (ok) {
+  setTimeout(warmGate, 200);
+  queue = queue.then(() => warmOpen).then(warmUp).catch(() => {});
+}
