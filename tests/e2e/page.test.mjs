@@ -99,6 +99,8 @@ test("a sharp photo is ready to submit and a blurred one must be retaken, in bot
   assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
   assert.match(await page.textContent("#checks li[data-check=blur] .advice"), /模糊|焦点/);
   assert.match(await page.textContent(".privacy"), /不会上传/);
+  // The README's pictures of the page in both languages (target/e2e/).
+  await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, "-zh.png"), fullPage: true });
   await page.click("#lang");
   assert.equal((await verdict(page)).text, "Please retake this photo");
 
