@@ -95,6 +95,101 @@ pub struct Boxer {
     norm: f32,
 }
 
+/// The bilinear sample of a `w`-wide luma image at `(x, y)`, whose four pixels must lie in it.
+#[inline(always)]
+pub fn bilinear(luma: &[f32], w: usize, x: f32, y: f32) -> f32 {
+    let (xi, yi) = (x.floor(), y.floor());
+    let (fx, fy) = (x - xi, y - yi);
+    let i = yi as usize * w + xi as usize;
+    (1.0 - fy) * ((1.0 - fx) * luma[i] + fx * luma[i + 1])
+        + fy * ((1.0 - fx) * luma[i + w] + fx * luma[i + w + 1])
+}
+
+/// Where [`bilinear_across`] samples: at offsets `o = centre + k / 2` along the unit normal `n` from
+/// `p`, at `p + o n`, for `k` from `from` on.
+#[derive(Clone, Copy)]
+pub struct Across {
+    /// The point on the line.
+    pub p: [f32; 2],
+    /// The unit normal along which the samples lie.
+    pub n: [f32; 2],
+    /// The offset that `k = 0` stands for.
+    pub centre: f32,
+    /// The first sample's `k`.
+    pub from: i32,
+}
+
+/// Bilinear samples of a `w`-wide luma image across a line (see [`Across`]), one into each of `out`.
+/// The samples' four pixels must lie in the image: a caller checks the first and the last, and those
+/// between lie between them. The SIMD128 kernel where the build has it (the document finder's refit
+/// takes 23 across each of a side's samples).
+pub fn bilinear_across(luma: &[f32], w: usize, line: &Across, out: &mut [f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    bilinear_across_simd128(luma, w, line, out);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    bilinear_across_scalar(luma, w, line, out);
+}
+
+/// The reference for [`bilinear_across`], and its code wherever there is no SIMD kernel.
+pub fn bilinear_across_scalar(luma: &[f32], w: usize, line: &Across, out: &mut [f32]) {
+    let Across { p, n, centre, from } = *line;
+    for (k, v) in (from..).zip(out.iter_mut()) {
+        let o = centre + k as f32 * 0.5;
+        *v = bilinear(luma, w, p[0] + o * n[0], p[1] + o * n[1]);
+    }
+}
+
+/// [`bilinear_across`] four samples at a time: their coordinates, weights and interpolation as
+/// vectors, in the scalar code's operations and order (`tests/wasm.rs` compares the two bit for bit),
+/// the sixteen pixels gathered one by one.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
+fn bilinear_across_simd128(luma: &[f32], w: usize, line: &Across, out: &mut [f32]) {
+    use core::arch::wasm32::*;
+    let Across { p, n, centre, from } = *line;
+    let mut fours = out.chunks_exact_mut(4);
+    let mut k = from;
+    let (half, one) = (f32x4_splat(0.5), f32x4_splat(1.0));
+    for v in &mut fours {
+        let o = f32x4_add(
+            f32x4_splat(centre),
+            f32x4_mul(f32x4_convert_i32x4(i32x4(k, k + 1, k + 2, k + 3)), half),
+        );
+        let x = f32x4_add(f32x4_splat(p[0]), f32x4_mul(o, f32x4_splat(n[0])));
+        let y = f32x4_add(f32x4_splat(p[1]), f32x4_mul(o, f32x4_splat(n[1])));
+        let (xi, yi) = (f32x4_floor(x), f32x4_floor(y));
+        let (fx, fy) = (f32x4_sub(x, xi), f32x4_sub(y, yi));
+        // Both non-negative and within the image: truncation is the scalar `as usize`.
+        let at = i32x4_add(
+            i32x4_mul(i32x4_trunc_sat_f32x4(yi), i32x4_splat(w as i32)),
+            i32x4_trunc_sat_f32x4(xi),
+        );
+        let i = [
+            u32x4_extract_lane::<0>(at) as usize,
+            u32x4_extract_lane::<1>(at) as usize,
+            u32x4_extract_lane::<2>(at) as usize,
+            u32x4_extract_lane::<3>(at) as usize,
+        ];
+        let gather = |d: usize| {
+            f32x4(
+                luma[i[0] + d],
+                luma[i[1] + d],
+                luma[i[2] + d],
+                luma[i[3] + d],
+            )
+        };
+        let gx = f32x4_sub(one, fx);
+        let top = f32x4_add(f32x4_mul(gx, gather(0)), f32x4_mul(fx, gather(1)));
+        let bottom = f32x4_add(f32x4_mul(gx, gather(w)), f32x4_mul(fx, gather(w + 1)));
+        let s = f32x4_add(f32x4_mul(f32x4_sub(one, fy), top), f32x4_mul(fy, bottom));
+        // SAFETY: `v` is 4 f32 (chunks_exact); v128 stores have no alignment requirement.
+        unsafe { v128_store(v.as_mut_ptr().cast::<v128>(), s) };
+        k += 4;
+    }
+    let rest = Across { from: k, ..*line };
+    bilinear_across_scalar(luma, w, &rest, fours.into_remainder());
+}
+
 /// Each run of `k` of `sums` summed in order and scaled by `norm`, into `out`; the SIMD128 kernel
 /// for boxes of 3 (a 720p or 1280x960 frame's) where the build has it.
 pub fn box_sums(out: &mut [f32], sums: &[f32], k: usize, norm: f32) {

@@ -393,3 +393,40 @@ fn the_boxes_of_three_are_what_the_scalar_sums_give() {
         );
     }
 }
+
+/// Bilinear samples across a line, the SIMD128 kernel against the scalar code, bit for bit: lines in
+/// every direction through random points of an image of random luma, with every count's remainder of
+/// four and centres off the line.
+#[wasm_bindgen_test]
+fn the_samples_across_a_line_are_what_the_scalar_code_gives() {
+    use id_photo_check::frame::{bilinear_across, bilinear_across_scalar, Across};
+    let mut rng = Lcg(0xB111_7EA5u32);
+    let (w, h) = (97usize, 61usize);
+    let luma: Vec<f32> = (0..w * h)
+        .map(|_| (rng.next() >> 16) as f32 / 256.0)
+        .collect();
+    let mut unit = || (rng.next() >> 8) as f32 / (1u32 << 24) as f32;
+    for case in 0..300i32 {
+        let angle = unit() * std::f32::consts::TAU;
+        let n = [angle.cos(), angle.sin()];
+        let steps = 1 + case % 13;
+        let centre = (unit() - 0.5) * 6.0;
+        // The line's reach: the point far enough inside that every sample's four pixels are in.
+        let reach = centre.abs() + steps as f32 * 0.5 + 2.0;
+        let p = [
+            reach + unit() * (w as f32 - 2.0 * reach),
+            reach + unit() * (h as f32 - 2.0 * reach),
+        ];
+        let count = (2 * steps + 1) as usize;
+        let (mut got, mut want) = (vec![0f32; count], vec![0f32; count]);
+        let line = Across {
+            p,
+            n,
+            centre,
+            from: -steps,
+        };
+        bilinear_across(&luma, w, &line, &mut got);
+        bilinear_across_scalar(&luma, w, &line, &mut want);
+        assert_eq!(bits(&got), bits(&want), "case {case}: {p:?} {n:?} {centre}");
+    }
+}
