@@ -121,8 +121,9 @@ pub struct Across {
 
 /// Bilinear samples of a `w`-wide luma image across a line (see [`Across`]), one into each of `out`.
 /// The samples' four pixels must lie in the image, of fewer than 2^31 pixels (a working frame's at
-/// most 1600 x 1600): a caller checks the first and the last, and those between lie between them. The SIMD128 kernel where the build has it (the document finder's refit
-/// takes 23 across each of a side's samples).
+/// most 1600 x 1600): a caller checks the first and the last, and those between lie between them.
+/// The SIMD128 kernel where the build has it (the document finder's refit takes 23 across each of a
+/// side's samples).
 pub fn bilinear_across(luma: &[f32], w: usize, line: &Across, out: &mut [f32]) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     bilinear_across_simd128(luma, w, line, out);

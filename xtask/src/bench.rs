@@ -227,6 +227,16 @@ pub fn run() -> Result<(), String> {
         (Some(a), Some(b)) => format!("{:+.0}", a - b),
         _ => "?".to_string(),
     };
+    // The range of a set of cold loads' totals and the confidence interval of their median.
+    let spread = |d: &serde_json::Value| {
+        format!(
+            "{}-{} ms, 95% confidence interval of the median {}-{} ms",
+            num(&d["first_verdict_range_ms"][0]),
+            num(&d["first_verdict_range_ms"][1]),
+            num(&d["first_verdict_median_ci95_ms"][0]),
+            num(&d["first_verdict_median_ci95_ms"][1]),
+        )
+    };
     let _ = write!(
         json,
         "],\"cold_start\":{cold},\"cold_start_jpeg\":{},\"cold_start_floor\":{},\"jpeg_12mp_ms\":{}}}",
@@ -240,12 +250,9 @@ pub fn run() -> Result<(), String> {
     for (cold, photo) in [(cold, "PNG"), (&browser["cold_jpeg"], "JPEG (q90)")] {
         let _ = writeln!(
             table,
-            "Cold start with a 1280x720 {photo}, the median of {} loads in fresh browser contexts (page load to first verdict {}-{} ms, 95% confidence interval of the median {}-{} ms): {} requests, {} bytes; page load to checker ready {} ms; the photo then handed over to its verdict on screen {} ms (worker: decode and pixels {} ms, check {} ms); total {} ms.",
+            "Cold start with a 1280x720 {photo}, the median of {} loads in fresh browser contexts (page load to first verdict {}): {} requests, {} bytes; page load to checker ready {} ms; the photo then handed over to its verdict on screen {} ms (worker: decode and pixels {} ms, check {} ms); total {} ms.",
             num(&cold["loads"]),
-            num(&cold["first_verdict_range_ms"][0]),
-            num(&cold["first_verdict_range_ms"][1]),
-            num(&cold["first_verdict_median_ci95_ms"][0]),
-            num(&cold["first_verdict_median_ci95_ms"][1]),
+            spread(cold),
             num(&cold["requests"]),
             num(&cold["bytes"]),
             num(&cold["ready_ms"]),
@@ -258,11 +265,8 @@ pub fn run() -> Result<(), String> {
     let floor = &browser["cold_floor"];
     let _ = writeln!(
         table,
-        "The browser's floor, in loads alternated with those: a page that starts a module worker, which decodes the PNG as ours does and sends it back to be shown, with no checker (page load to shown {}-{} ms, interval of the median {}-{} ms): worker ready {} ms; the photo handed over to shown {} ms (decode and pixels {} ms); total {} ms. Ours less the floor: ready {} ms, photo to verdict {} ms, total {} ms.",
-        num(&floor["first_verdict_range_ms"][0]),
-        num(&floor["first_verdict_range_ms"][1]),
-        num(&floor["first_verdict_median_ci95_ms"][0]),
-        num(&floor["first_verdict_median_ci95_ms"][1]),
+        "The browser's floor, in loads alternated with those: a page that starts a module worker, which decodes the PNG as ours does and sends it back to be shown, with no checker (page load to shown {}): worker ready {} ms; the photo handed over to shown {} ms (decode and pixels {} ms); total {} ms. Ours less the floor: ready {} ms, photo to verdict {} ms, total {} ms.",
+        spread(floor),
         num(&floor["ready_ms"]),
         num(&floor["verdict_ms"]),
         num(&floor["worker"]["decode"]),
