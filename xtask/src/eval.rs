@@ -5,7 +5,9 @@
 //! holding `synthetic-dev/` and `specimens/` (shared/data itself), whose flat specimens named `100_*`
 //! count as clean photos too, whose real photos with labelled corners (`photos/corners.jsonl`) test the
 //! finder, and whose `backgrounds/` are photos with no document, where it must find none. `--csv FILE`
-//! also writes every measurement, for choosing thresholds.
+//! also writes every measurement, for choosing thresholds. Last, it times the check of every photo
+//! with all its document's corners in frame, with the true corners given and searched for: what the
+//! finder costs on photos like a user's, where the bench's one card is an easy one.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -367,7 +369,80 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
         }
         std::fs::write(csv, out).map_err(|e| e.to_string())?;
     }
-    Ok(table(&cases, &results))
+    let mut out = table(&cases, &results);
+    out.push_str(&finder_time(&cases));
+    Ok(out)
+}
+
+/// Runs of each check per photo in [`finder_time`], alternated; their median is taken.
+const TIMED_RUNS: usize = 3;
+
+/// The finder's time on the synthetic photos with all corners in frame, natively on one thread: each photo's
+/// check with its true corners given (no finder) and searched for, the median of [`TIMED_RUNS`] each,
+/// alternated. A table of the totals over the photos and the photos' shares at three percentiles.
+fn finder_time(cases: &[Case]) -> String {
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut timed: Vec<(f64, f64)> = Vec::new();
+    for c in cases {
+        let Some((truth, true)) = c.corners.as_ref().filter(|_| c.factor != "real") else {
+            continue;
+        };
+        let Ok(d) = decode_file(&c.path).map(|d| fitted(d, c.fit)) else {
+            continue;
+        };
+        let Ok(view) = RgbaView::new(&d.rgba, d.width, d.height) else {
+            continue;
+        };
+        let mut searched = Options::default();
+        if let Some(f) = c.focal {
+            searched.config.find.focal = f;
+        }
+        let given = Options {
+            document: Some(truth.map(|p| p.map(|v| v as f32))),
+            ..searched.clone()
+        };
+        let (mut g, mut s) = (Vec::new(), Vec::new());
+        for _ in 0..TIMED_RUNS {
+            for (opts, times) in [(&given, &mut g), (&searched, &mut s)] {
+                let t = std::time::Instant::now();
+                std::hint::black_box(check(&view, opts));
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        timed.push((median(g), median(s)));
+    }
+    if timed.is_empty() {
+        return String::new();
+    }
+    let (given, searched) = timed
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (g, s)| (a + g, b + s));
+    let n = timed.len() as f64;
+    let mut shares: Vec<f64> = timed.iter().map(|(g, s)| s / g - 1.0).collect();
+    shares.sort_by(f64::total_cmp);
+    let at = |q: f64| 100.0 * shares[((shares.len() - 1) as f64 * q).round() as usize];
+    let mut out = String::from(
+        "\n| the finder's time (natively, one thread, median of 3 per photo) | photos | corners given | searched | finder's share |\n|---|---:|---:|---:|---:|\n",
+    );
+    let _ = writeln!(
+        out,
+        "| synthetic, all corners in frame: the mean photo | {} | {:.2} ms | {:.2} ms | {:+.0}% |",
+        timed.len(),
+        given / n,
+        searched / n,
+        100.0 * (searched / given - 1.0)
+    );
+    let _ = writeln!(
+        out,
+        "| the photos' shares: median; a quarter above; a tenth above | | | | {:+.0}%; {:+.0}%; {:+.0}% |",
+        at(0.5),
+        at(0.75),
+        at(0.9)
+    );
+    out
 }
 
 fn table(cases: &[Case], results: &[(Report, String)]) -> String {
