@@ -1407,8 +1407,9 @@ impl Profile {
     }
 
     /// `(supported, in-frame, unseen)` samples between two points on the line; unseen ones are blown
-    /// out, with nothing around that could show an edge (see [`quiet`]).
-    #[inline]
+    /// out, with nothing around that could show an edge (see [`quiet`]). Inlined: the search asks it
+    /// of four sides of thousands of outlines, and the wasm build otherwise calls it.
+    #[inline(always)]
     fn segment(&self, a: [f32; 2], b: [f32; 2]) -> (f32, f32, f32) {
         let (i, j) = (self.index(a), self.index(b));
         let (lo, hi) = (i.min(j), i.max(j));
@@ -2129,7 +2130,9 @@ const MIN_SIDE_SUPPORT: f32 = 0.45;
 /// is too short to tell).
 #[inline(always)]
 fn short_of_edge(o: f32, m: f32, u: f32) -> bool {
-    m > 8.0 && o / (m - u).max(1.0) < MIN_SIDE_SUPPORT
+    // Not `f32::max`, which is a library call in wasm (see `crate::frame::max`): this is asked of
+    // every side of every outline the search weighs.
+    m > 8.0 && o / crate::frame::max(m - u, 1.0) < MIN_SIDE_SUPPORT
 }
 
 /// How far past each corner a side's line is looked along, as a share of the side's length.
@@ -2401,6 +2404,18 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
     for (i, p) in pairs.iter().enumerate() {
         by_angle[angle_bucket(p.theta)].push(i);
     }
+    // Where each two lines cross, once: the search asks it of the same lines thousands of times.
+    // `intersect` is symmetric to the bit (its terms change sign together), so one of each.
+    let nl = lines.len();
+    let mut crossing: Vec<Option<[f32; 2]>> = vec![None; nl * nl];
+    for i in 0..nl {
+        for j in i + 1..nl {
+            let p = intersect(&lines[i], &lines[j]);
+            crossing[i * nl + j] = p;
+            crossing[j * nl + i] = p;
+        }
+    }
+    let cross = |i: usize, j: usize| crossing[i * nl + j];
     let mut best: Option<Outline> = None;
     let mut threes: Vec<Three> = Vec::new();
     for (pi, ab) in pairs.iter().enumerate() {
@@ -2428,12 +2443,9 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
             let (a, b, c, d) = (ab.a, ab.b, cd.a, cd.b);
             let quad_lines = [&lines[a], &lines[b], &lines[c], &lines[d]];
             // Corners in cyclic order; side k runs from corner k to corner k + 1 on line `side[k]`.
-            let (Some(p0), Some(p1), Some(p2), Some(p3)) = (
-                intersect(&lines[a], &lines[c]),
-                intersect(&lines[c], &lines[b]),
-                intersect(&lines[b], &lines[d]),
-                intersect(&lines[d], &lines[a]),
-            ) else {
+            let (Some(p0), Some(p1), Some(p2), Some(p3)) =
+                (cross(a, c), cross(c, b), cross(b, d), cross(d, a))
+            else {
                 continue;
             };
             let cyc = [p0, p1, p2, p3];
@@ -2524,7 +2536,7 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
             let unseen = if has_border {
                 0.0
             } else {
-                unseen.min(MAX_UNSEEN * n)
+                crate::frame::min(unseen, MAX_UNSEEN * n)
             };
             let conf = ok / (n - unseen);
             // An outline through the border claims a cut-off document, which fails the photo: it must
@@ -2964,25 +2976,7 @@ fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize)
             }
         }
     }
-    // The strongest bins, each taken with its neighbourhood cleared (no sort: eight passes over a
-    // few thousand bins cost less, and the sort's code, 9 KB of wasm).
-    let mut peaks: Vec<(usize, usize)> = Vec::new();
-    while peaks.len() < most {
-        let (k, v) = acc.iter().enumerate().fold(
-            (0, 0u16),
-            |best, (k, &v)| if v > best.1 { (k, v) } else { best },
-        );
-        if v < 8 {
-            break;
-        }
-        let (t, r) = (k / nr, k % nr);
-        peaks.push((t, r));
-        for tt in t.saturating_sub(4)..(t + 5).min(nt) {
-            for rr in r.saturating_sub(2)..(r + 3).min(nr) {
-                acc[tt * nr + rr] = 0;
-            }
-        }
-    }
+    let peaks = peaks_of(&mut acc, nt, nr, most);
     peaks
         .into_iter()
         .map(|(t, r)| {
@@ -2997,6 +2991,53 @@ fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize)
             Line::new(theta, rho, false)
         })
         .collect()
+}
+
+/// The strongest bins of `acc` (`nt` angles of `nr` distances, angle-major), each taken as
+/// `(angle, distance)` with its neighbourhood cleared (4 angles and 2 distances either way), at most
+/// `most` of them and none of fewer than 8 votes: the first of the strongest in the order of the bins
+/// each time. No sort, whose code is 9 KB of wasm: each angle's strongest bin is kept, and found again
+/// only for the angles a peak clears (a pass over every bin for each peak had been the finder's
+/// costliest line of code).
+fn peaks_of(acc: &mut [u16], nt: usize, nr: usize, most: usize) -> Vec<(usize, usize)> {
+    let strongest = |acc: &[u16], t: usize| {
+        acc[t * nr..(t + 1) * nr]
+            .iter()
+            .enumerate()
+            .fold(
+                (0, 0u16),
+                |best, (r, &v)| if v > best.1 { (r, v) } else { best },
+            )
+    };
+    let mut per_angle: Vec<(usize, u16)> = (0..nt).map(|t| strongest(acc, t)).collect();
+    let mut peaks = Vec::new();
+    while peaks.len() < most {
+        let (t, (r, v)) =
+            per_angle
+                .iter()
+                .enumerate()
+                .fold((0, (0, 0u16)), |best, (t, &(r, v))| {
+                    if v > best.1 .1 {
+                        (t, (r, v))
+                    } else {
+                        best
+                    }
+                });
+        if v < 8 {
+            break;
+        }
+        peaks.push((t, r));
+        let cleared = t.saturating_sub(4)..(t + 5).min(nt);
+        for tt in cleared.clone() {
+            for rr in r.saturating_sub(2)..(r + 3).min(nr) {
+                acc[tt * nr + rr] = 0;
+            }
+        }
+        for tt in cleared {
+            per_angle[tt] = strongest(acc, tt);
+        }
+    }
+    peaks
 }
 
 /// Whether the side on `profile` that meets the photo's border at `corner` runs into it: the fifth of
@@ -3952,6 +3993,51 @@ mod tests {
                         "{pw}x{ph} in boxes of {block}, box ({cx}, {cy})"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_peaks_are_the_strongest_bins_in_turn() {
+        // Against the definition, a pass over every bin for each peak: the first of the strongest,
+        // its neighbourhood cleared. Votes with many ties, accumulators of one angle or one distance.
+        let mut state = 0x9EA4_5001u32;
+        let mut next = move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            state >> 8
+        };
+        for (nt, nr, most) in [
+            (33, 90, 16),
+            (33, 7, 8),
+            (1, 50, 4),
+            (20, 1, 8),
+            (9, 9, 100),
+        ] {
+            for _ in 0..20 {
+                let acc: Vec<u16> = (0..nt * nr).map(|_| (next() % 24) as u16).collect();
+                let mut want = Vec::new();
+                let mut reference = acc.clone();
+                while want.len() < most {
+                    let (k, v) = reference
+                        .iter()
+                        .enumerate()
+                        .fold(
+                            (0, 0u16),
+                            |best, (k, &v)| if v > best.1 { (k, v) } else { best },
+                        );
+                    if v < 8 {
+                        break;
+                    }
+                    let (t, r) = (k / nr, k % nr);
+                    want.push((t, r));
+                    for tt in t.saturating_sub(4)..(t + 5).min(nt) {
+                        for rr in r.saturating_sub(2)..(r + 3).min(nr) {
+                            reference[tt * nr + rr] = 0;
+                        }
+                    }
+                }
+                let mut got_acc = acc.clone();
+                assert_eq!(peaks_of(&mut got_acc, nt, nr, most), want, "{nt} x {nr}");
             }
         }
     }
