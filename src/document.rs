@@ -3952,15 +3952,22 @@ mod tests {
         located(&bright, 3.0);
     }
 
+    /// Pseudo-random numbers of 24 bits for the tests' made-up inputs, the same on every run (a linear
+    /// congruential generator with Numerical Recipes' constants, its high bits).
+    fn numbers(seed: u32) -> impl FnMut() -> u32 {
+        let mut state = seed;
+        move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            state >> 8
+        }
+    }
+
     #[test]
     fn the_colour_planes_are_the_means_of_their_boxes_samples() {
         // Boxes of 1 to 7 photo pixels, sampled at every pixel or spread (3 x 3 at most), the boxes
         // within the photo's rows or not: each box's mean of its samples, as defined.
-        let mut state = 0xC010_0125u32;
-        let mut next = move || {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (state >> 24) as u8
-        };
+        let mut random = numbers(0xC010_0125);
+        let mut next = move || (random() >> 16) as u8;
         for (pw, ph, block) in [
             (30, 20, 3),
             (31, 22, 3),
@@ -4001,11 +4008,7 @@ mod tests {
     fn the_peaks_are_the_strongest_bins_in_turn() {
         // Against the definition, a pass over every bin for each peak: the first of the strongest,
         // its neighbourhood cleared. Votes with many ties, accumulators of one angle or one distance.
-        let mut state = 0x9EA4_5001u32;
-        let mut next = move || {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            state >> 8
-        };
+        let mut next = numbers(0x9EA4_5001);
         for (nt, nr, most) in [
             (33, 90, 16),
             (33, 7, 8),
@@ -4047,11 +4050,7 @@ mod tests {
         // Blown-out pixels with no busy one within QUIET_REACH either way, the box clipped to the
         // frame, against the running sums: frames narrower and shorter than the box's width too,
         // clipped blobs among busy speckles.
-        let mut state = 0x5EED_0001u32;
-        let mut next = move || {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            state >> 8
-        };
+        let mut next = numbers(0x5EED_0001);
         for (w, h) in [(37, 23), (5, 40), (40, 6), (9, 9), (3, 3), (64, 17)] {
             let luma: Vec<f32> = (0..w * h)
                 .map(|_| if next() % 3 == 0 { 240.0 } else { 250.0 })
