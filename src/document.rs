@@ -2937,6 +2937,11 @@ fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize)
     let nt = (2.0 * tol / STEP) as usize + 1;
     let thetas: Vec<f32> = (0..nt).map(|k| theta0 - tol + k as f32 * STEP).collect();
     let trig: Vec<(f32, f32)> = thetas.iter().map(|t| (t.cos(), t.sin())).collect();
+    // theta0's direction, and the sine of the widest angle from it the votes take, loosened (see below).
+    let across = [theta0.cos(), theta0.sin()];
+    let loose = (tol + 2.0 * STEP + 0.5f32.to_radians())
+        .min(FRAC_PI_2)
+        .sin();
     // The distances the region's pixels can have: within its corners', and within the frame's.
     let reach = ((g.w * g.w + g.h * g.h) as f32).sqrt();
     let rhos = region.map(|p| p[0] * theta0.cos() + p[1] * theta0.sin());
@@ -2945,16 +2950,32 @@ fn lines_in(g: &Grad, region: [[f32; 2]; 4], theta0: f32, tol: f32, most: usize)
     let nr = (rmax - rmin).max(0.0) as usize + 1;
     let mut acc = vec![0u16; nt * nr];
     let roi = Roi::quad(g.w, g.h, region);
+    // Which pixels of a row's stretch may vote: an edge's magnitude, and the sine of the angle between
+    // the gradient and theta0 within a bound half a degree looser than the test of their direction
+    // below, so that the pixels that pass it are the same. Taken in one straight pass over the stretch
+    // that the compiler vectorises, with no branch on the desk's texture: it passes few pixels of a
+    // textured desk, and `direction` and a branch per pixel had cost a fifth of the finder's time on
+    // synthetic-dev in V8.
+    let mut may = vec![false; g.w];
     for (y, x0, x1) in roi.rows() {
-        if y < 1 || y + 1 >= g.h {
+        let (from, to) = (x0.max(1), x1.min(g.w - 1));
+        if y < 1 || y + 1 >= g.h || from >= to {
             continue;
         }
-        for x in x0.max(1)..x1.min(g.w - 1) {
-            let i = y * g.w + x;
-            if g.mag[i] < g.edge {
-                continue;
-            }
-            let mut d = direction(g.gx[i], g.gy[i]) - theta0;
+        let (row, may) = (y * g.w, &mut may[..to - from]);
+        let stretch = from + row..to + row;
+        let (mag, gxs, gys) = (
+            &g.mag[stretch.clone()],
+            &g.gx[stretch.clone()],
+            &g.gy[stretch],
+        );
+        for ((may, &m), (&gx, &gy)) in may.iter_mut().zip(mag).zip(gxs.iter().zip(gys)) {
+            *may = (m >= g.edge) & ((gx * across[1] - gy * across[0]).abs() <= loose * m);
+        }
+        for x in (from..to).filter(|x| may[x - from]) {
+            let i = row + x;
+            let (gx, gy) = (g.gx[i], g.gy[i]);
+            let mut d = direction(gx, gy) - theta0;
             if d > FRAC_PI_2 {
                 d -= PI;
             } else if d < -FRAC_PI_2 {
