@@ -2418,6 +2418,11 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
     let cross = |i: usize, j: usize| crossing[i * nl + j];
     let mut best: Option<Outline> = None;
     let mut threes: Vec<Three> = Vec::new();
+    // Each line's support between the two lines of the pair in hand, as the sides across them (on
+    // the pairs across it) ask it: once per pair and line, marked with the pair's place. Its corners
+    // are where the line crosses the pair's lines, wherever it comes in the outline, and
+    // `Profile::segment` does not mind their order.
+    let mut across_pair: Vec<(usize, (f32, f32, f32))> = vec![(usize::MAX, (0.0, 0.0, 0.0)); nl];
     for (pi, ab) in pairs.iter().enumerate() {
         let beaten =
             |m: f32, best: &Option<Outline>| best.as_ref().is_some_and(|b| 1.05 * m <= b.score);
@@ -2474,7 +2479,16 @@ fn find_in(frame: &Frame, g: &Grad, cfg: &FindConfig, win: &Window) -> Option<Fo
                 if lines[side[k]].border {
                     continue;
                 }
-                let (o, m, u) = profiles[side[k]].segment(cyc[k], cyc[(k + 1) % 4]);
+                // Sides 0 and 2 run between the pair in hand's lines.
+                let (o, m, u) = if k % 2 == 0 {
+                    let memo = &mut across_pair[side[k]];
+                    if memo.0 != pi {
+                        *memo = (pi, profiles[side[k]].segment(cyc[k], cyc[(k + 1) % 4]));
+                    }
+                    memo.1
+                } else {
+                    profiles[side[k]].segment(cyc[k], cyc[(k + 1) % 4])
+                };
                 support[k] = (o, m);
                 // Along what could be seen of it, a side must run along an edge. One that does not is
                 // remembered (see below).
