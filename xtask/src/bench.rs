@@ -25,7 +25,8 @@ fn write_corners(path: &std::path::Path, corners: &[[f32; 2]; 4]) -> Result<(), 
     std::fs::write(path, format!("[{}]", xy.join(","))).map_err(|e| e.to_string())
 }
 
-fn stats(mut ms: Vec<f64>) -> (f64, f64, f64) {
+/// The median, least and greatest of `ms`.
+pub(crate) fn stats(mut ms: Vec<f64>) -> (f64, f64, f64) {
     ms.sort_by(f64::total_cmp);
     (ms[ms.len() / 2], ms[0], ms[ms.len() - 1])
 }

@@ -34,6 +34,17 @@ struct Case {
     fit: Option<(u32, u32)>,
 }
 
+impl Case {
+    /// The options its photo is checked with: the camera's focal length where it is known.
+    fn options(&self) -> Options {
+        let mut opts = Options::default();
+        if let Some(f) = self.focal {
+            opts.config.find.focal = f;
+        }
+        opts
+    }
+}
+
 /// The focal length synthetic-dev's photos were rendered with, as a multiple of their longer side
 /// (`project_quad` in shared/tools/make_synthetic.py: 1.2 times the width). The checker assumes a
 /// phone's main camera, 0.75, unless told; told this one, it measures their tilt as they were
@@ -289,11 +300,7 @@ pub fn run(dir: &Path, csv: Option<&Path>) -> Result<String, String> {
                     let out = match decode_file(&c.path).map(|d| fitted(d, c.fit)) {
                         Ok(d) => match RgbaView::new(&d.rgba, d.width, d.height) {
                             Ok(v) => {
-                                let mut opts = Options::default();
-                                if let Some(f) = c.focal {
-                                    opts.config.find.focal = f;
-                                }
-                                let report = check(&v, &opts);
+                                let report = check(&v, &c.options());
                                 let extra = if csv.is_some() {
                                     details(&v, &report)
                                 } else {
@@ -381,11 +388,10 @@ const TIMED_RUNS: usize = 3;
 /// check with its true corners given (no finder) and searched for, the median of [`TIMED_RUNS`] each,
 /// alternated. A table of the totals over the photos and the photos' shares at three percentiles.
 fn finder_time(cases: &[Case]) -> String {
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
+    let median = |v: Vec<f64>| crate::bench::stats(v).0;
     let mut timed: Vec<(f64, f64)> = Vec::new();
+    // Each photo is decoded again here rather than kept from the checks above: those ran on every
+    // core, which would time each other, and holding every photo decoded would take a gigabyte.
     for c in cases {
         let Some((truth, true)) = c.corners.as_ref().filter(|_| c.factor != "real") else {
             continue;
@@ -396,10 +402,7 @@ fn finder_time(cases: &[Case]) -> String {
         let Ok(view) = RgbaView::new(&d.rgba, d.width, d.height) else {
             continue;
         };
-        let mut searched = Options::default();
-        if let Some(f) = c.focal {
-            searched.config.find.focal = f;
-        }
+        let searched = c.options();
         let given = Options {
             document: Some(truth.map(|p| p.map(|v| v as f32))),
             ..searched.clone()
