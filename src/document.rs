@@ -3489,11 +3489,20 @@ fn side_figures(s: &Search, a: [f32; 2], b: [f32; 2]) -> ((f32, f32, f32), [(f32
 /// scores one, along the lines through its corners, or `None` where a side runs along an edge for
 /// less than [`MIN_SIDE_SUPPORT`] or the shape is no document's. The sides `tint` names count a change
 /// of tint as an edge too (see [`tinted`]), where the photo's colours are at hand.
-fn judge(s: &Search, q: &[[f32; 2]; 4], tint: [bool; 4]) -> Option<Outline> {
-    let (mut ok, mut n, mut unseen) = (0.0, 0.0, 0.0);
-    let (mut past, mut near) = (0.0, 0.0);
-    let mut support = [(0.0, 0.0); 4];
-    for k in 0..4 {
+///
+/// Side `first` is measured first, and `None` is returned as soon as the outline could not score above
+/// `beat`: each side yet to be measured counted as an edge all along (it has no more samples than a
+/// pixel's length and three), the shape's bonus as given and nothing against it.
+fn judge(
+    s: &Search,
+    q: &[[f32; 2]; 4],
+    tint: [bool; 4],
+    first: usize,
+    beat: f32,
+) -> Option<Outline> {
+    let mut sides = [((0.0, 0.0, 0.0), [(0.0, 0.0); 2]); 4];
+    let mut most: f32 = (0..4).map(|k| distance(q[k], q[(k + 1) % 4]) + 3.0).sum();
+    for k in (first..first + 4).map(|k| k % 4) {
         let (mut figures, ends) = side_figures(s, q[k], q[(k + 1) % 4]);
         if let Some(c) = s.colour.as_ref().filter(|_| tint[k]) {
             figures = tinted(s, c, q[k], q[(k + 1) % 4]);
@@ -3502,6 +3511,17 @@ fn judge(s: &Search, q: &[[f32; 2]; 4], tint: [bool; 4]) -> Option<Outline> {
         if short_of_edge(o, m, u) {
             return None;
         }
+        most += o - (distance(q[k], q[(k + 1) % 4]) + 3.0);
+        if 1.05 * most <= beat {
+            return None;
+        }
+        sides[k] = (figures, ends);
+    }
+    // Added up in the sides' order, as ever.
+    let (mut ok, mut n, mut unseen) = (0.0, 0.0, 0.0);
+    let (mut past, mut near) = (0.0, 0.0);
+    let mut support = [(0.0, 0.0); 4];
+    for (k, &((o, m, u), ends)) in sides.iter().enumerate() {
         support[k] = (o, m);
         ok += o;
         n += m;
@@ -3540,7 +3560,7 @@ fn better_sides(s: &Search, best: &mut Outline) {
     if !again.contains(&true) {
         return;
     }
-    let Some(mut taken) = judge(s, &q, again) else {
+    let Some(mut taken) = judge(s, &q, again, 0, f32::NEG_INFINITY) else {
         return;
     };
     let mut moved = false;
@@ -3564,7 +3584,8 @@ fn better_sides(s: &Search, best: &mut Outline) {
             RESIDE_LINES,
         );
         for (_, c) in with_side(q, i, &l1, &l2, found) {
-            if let Some(o) = judge(s, &c, again).filter(|o| o.score > RESIDE_GAIN * taken.score) {
+            let beat = RESIDE_GAIN * taken.score;
+            if let Some(o) = judge(s, &c, again, i, beat).filter(|o| o.score > beat) {
                 taken = o;
                 moved = true;
             }
