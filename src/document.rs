@@ -1879,37 +1879,31 @@ fn refine(frame: &Frame, a: [f32; 2], b: [f32; 2], reach: f32, inner: [f32; 2]) 
         };
         Some((centre + ((i as f32 + off) - steps as f32) * 0.5, best.0))
     };
-    // Every 4th pixel along the side, or REFIT_SAMPLES spread over a longer one.
-    let samples_at = |n: usize| -> Vec<f32> {
-        (1..n)
+    // Every 4th pixel along the side, or REFIT_SAMPLES spread over a longer one; a side that may be
+    // curved is looked along again at every 4th pixel (see `follow`).
+    let dense = (len / 4.0) as usize;
+    let mut n = dense.min(REFIT_SAMPLES);
+    let (ts, found, samples, maybe_curved) = loop {
+        let ts: Vec<f32> = (1..n)
             .map(|k| k as f32 / n as f32)
             .filter(|t| (0.06..=0.94).contains(t))
-            .collect()
-    };
-    let dense = (len / 4.0) as usize;
-    // The samples where the line's window found an edge: their index, and the edge's offset.
-    let mut look_along = |ts: &[f32]| -> Vec<(usize, f32)> {
-        ts.iter()
+            .collect();
+        // The samples where the line's window found an edge: their index, and the edge's offset.
+        let found: Vec<(usize, f32)> = ts
+            .iter()
             .enumerate()
             .filter_map(|(k, &t)| Some((k, edge_near(a[0] + t * dx, a[1] + t * dy, 0.0)?.0)))
-            .collect()
-    };
-    // A side that may be curved: its edge left the line's window somewhere, or bows within it.
-    let curved = |found: &[(usize, f32)], ts: &[f32]| {
+            .collect();
         let samples: Vec<(f32, f32)> = found.iter().map(|&(k, o)| (ts[k], o)).collect();
-        let maybe = (samples.len() as f32) < FOLLOW_IF_FOUND * ts.len() as f32
+        // A side that may be curved: its edge left the line's window somewhere, or bows within it.
+        let maybe_curved = (samples.len() as f32) < FOLLOW_IF_FOUND * ts.len() as f32
             || bow_fit(&samples).is_some_and(|c| c[2].abs() >= 0.5 * BOW_MIN);
-        (samples, maybe)
+        if maybe_curved && n < dense {
+            n = dense;
+            continue;
+        }
+        break (ts, found, samples, maybe_curved);
     };
-    let mut ts = samples_at(dense.min(REFIT_SAMPLES));
-    let mut found = look_along(&ts);
-    let (mut samples, mut maybe_curved) = curved(&found, &ts);
-    // A side that may be curved is followed along every 4th pixel (see `follow`).
-    if maybe_curved && dense > REFIT_SAMPLES {
-        ts = samples_at(dense);
-        found = look_along(&ts);
-        (samples, maybe_curved) = curved(&found, &ts);
-    }
     if found.len() < 6 {
         return unchanged();
     }
