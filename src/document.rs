@@ -3485,8 +3485,9 @@ fn side_figures(s: &Search, a: [f32; 2], b: [f32; 2]) -> ((f32, f32, f32), [(f32
 /// of tint as an edge too (see [`tinted`]), where the photo's colours are at hand.
 ///
 /// Side `first` is measured first, and `None` is returned as soon as the outline could not score above
-/// `beat`: each side yet to be measured counted as an edge all along (it has no more samples than a
-/// pixel's length and three), the shape's bonus as given and nothing against it.
+/// `beat` even if each side yet to be measured ran along an edge all the way (a side has at most one
+/// sample more than its length in pixels; three are allowed), its confidence were whole, the shape's
+/// bonus given and nothing held against it.
 fn judge(
     s: &Search,
     q: &[[f32; 2]; 4],
