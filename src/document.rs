@@ -492,9 +492,11 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
     // The inside as row spans, as every check's region is (the outlines asked of cover at least 1% of
     // the frame, never none, where `Roi::quad` would fall back to the centre).
     let roi = Roi::quad(g.w, g.h, *q);
+    let level = |&v: &u8| usize::from(v);
     let (levels, whole) = g.levels.get_or_init(|| {
         let levels: Vec<u8> = g.luma.iter().map(|v| v.clamp(0.0, 255.0) as u8).collect();
-        let whole = histogram(&levels);
+        let mut whole = [0u32; 256];
+        add_counts(&mut whole, &levels, level);
         (levels, whole)
     });
     // The inside counted, the outside the whole less the inside: a pass over the inside alone (on an
@@ -503,36 +505,30 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
     for (i, &(x0, x1)) in roi.spans.iter().enumerate() {
         let row = (roi.y0 + i) * g.w;
         if x0 < x1 && row + x1 <= levels.len() {
-            add_to(&mut inside, &levels[row + x0..row + x1]);
+            add_counts(&mut inside, &levels[row + x0..row + x1], level);
         }
     }
     let outside: [u32; 256] = std::array::from_fn(|v| whole[v] - inside[v]);
     crate::exposure::quantile(&inside, 0.9) >= crate::exposure::quantile(&outside, 0.5)
 }
 
-/// The histogram of `levels`.
-fn histogram(levels: &[u8]) -> [u32; 256] {
-    let mut h = [0u32; 256];
-    add_to(&mut h, levels);
-    h
-}
-
-/// Adds `levels` to the histogram `h`, counting in four histograms by place and adding them: in one,
-/// a run of equal levels (a plain desk, a card's paper) would add to the same count one after
-/// another, each waiting for the last.
-fn add_to(h: &mut [u32; 256], levels: &[u8]) {
-    let mut four = [[0u32; 256]; 4];
-    let mut quads = levels.chunks_exact(4);
+/// Adds to `counts` how many of `items` fall in each of its bins (`bin` gives an item's), counted in
+/// four histograms by the item's place and then added: in one, a run of items in the same bin (a plain
+/// desk's or a card's levels, the Hough transform's many weak votes) would add to the same count one
+/// after another, each waiting for the last.
+fn add_counts<T, const N: usize>(counts: &mut [u32; N], items: &[T], bin: impl Fn(&T) -> usize) {
+    let mut four = [[0u32; N]; 4];
+    let mut quads = items.chunks_exact(4);
     for q in &mut quads {
-        for (f, &v) in four.iter_mut().zip(q) {
-            f[usize::from(v)] += 1;
+        for (f, v) in four.iter_mut().zip(q) {
+            f[bin(v)] += 1;
         }
     }
-    for &v in quads.remainder() {
-        four[0][usize::from(v)] += 1;
+    for v in quads.remainder() {
+        four[0][bin(v)] += 1;
     }
-    for (v, c) in h.iter_mut().enumerate() {
-        *c += four[0][v] + four[1][v] + four[2][v] + four[3][v];
+    for (b, c) in counts.iter_mut().enumerate() {
+        *c += four[0][b] + four[1][b] + four[2][b] + four[3][b];
     }
 }
 
@@ -975,20 +971,8 @@ fn hough(g: &Grad, pts: &[usize], reserve: usize) -> Vec<Line> {
         return lines;
     }
     let per = (BUCKETS - 1) as f32 / top;
-    // Counted in four histograms by the vote's place, then added: in one, most votes (the weak ones)
-    // would add to the same few buckets one after another, each waiting for the last.
-    let mut hists = [[0u32; BUCKETS]; 4];
-    let mut quads = votes.chunks_exact(4);
-    for q in &mut quads {
-        for (h, &v) in hists.iter_mut().zip(q) {
-            h[(v * per) as usize] += 1;
-        }
-    }
-    for &v in quads.remainder() {
-        hists[0][(v * per) as usize] += 1;
-    }
-    let hist: [u32; BUCKETS] =
-        std::array::from_fn(|b| hists[0][b] + hists[1][b] + hists[2][b] + hists[3][b]);
+    let mut hist = [0u32; BUCKETS];
+    add_counts(&mut hist, &votes, |&v| (v * per) as usize);
     // The lines come from the first few hundred bins in order of votes (200-400 of 4,000 on
     // synthetic-dev): the strongest FIRST bins are sorted and taken first, the others only if the
     // lines need them. The same histogram gives both bounds.
