@@ -427,8 +427,8 @@ fn finder_time(cases: &[Case]) -> String {
     let mut shares: Vec<f64> = timed.iter().map(|(g, s)| s / g - 1.0).collect();
     shares.sort_by(f64::total_cmp);
     let at = |q: f64| 100.0 * shares[((shares.len() - 1) as f64 * q).round() as usize];
-    let mut out = String::from(
-        "\n| the finder's time (natively, one thread, median of 3 per photo) | photos | corners given | searched | finder's share |\n|---|---:|---:|---:|---:|\n",
+    let mut out = format!(
+        "\n| the finder's time (natively, one thread, median of {TIMED_RUNS} per photo) | photos | corners given | searched | finder's share |\n|---|---:|---:|---:|---:|\n",
     );
     let _ = writeln!(
         out,
