@@ -15,6 +15,8 @@
 use crate::frame::{Boxer, Coarse, Frame, Roi};
 use crate::view::RgbaView;
 
+mod plain;
+
 /// Longer side of the image the lines are found on.
 pub const HOUGH_SIDE: usize = 480;
 /// Angle bins per 180 degrees.
@@ -202,6 +204,8 @@ struct Grad {
     /// [`lighter_than_surroundings`], made when it is first asked: of no outline in most photos, of
     /// dozens on an empty keyboard (7% of its check when it converted the luma each time).
     levels: std::cell::OnceCell<(Vec<u8>, [u32; 256])>,
+    /// The histogram of every 7th pixel's level of `luma`.
+    sampled: [u32; 256],
     /// Gradient magnitude from which a pixel may lie on an edge (see [`EDGE_WHITE`], [`EDGE_NOISE`]).
     edge: f32,
     /// Gradient magnitude a ridge pixel must reach ([`MagnitudeLevels::floor`]); `None` when every
@@ -423,17 +427,18 @@ impl Grad {
     fn of(l: Vec<f32>, [gx, gy, mag]: [Vec<f32>; 3], w: usize, scale: f32, coloured: bool) -> Self {
         // How bright the photo's paper is: its 95th percentile of luma, from every 7th pixel (of all of
         // them it cost 3% of a 720p check, and gave the same outlines on synthetic-dev).
-        let mut hist = [0u32; 256];
+        let mut sampled = [0u32; 256];
         for &v in l.iter().step_by(7) {
-            hist[v.clamp(0.0, 255.0) as usize] += 1;
+            sampled[v.clamp(0.0, 255.0) as usize] += 1;
         }
-        let white = crate::exposure::quantile(&hist, 0.95) as f32;
+        let white = crate::exposure::quantile(&sampled, 0.95) as f32;
         let levels = magnitude_levels(&mag, w);
         let quiet = levels.map_or(EDGE_QUIET, |l| (EDGE_NOISE * l.median).max(EDGE_QUIET));
         let full = EDGE_MAG * (white / EDGE_WHITE).clamp(EDGE_LEAST, 1.0);
         let edge = full.min(quiet);
         Grad {
             levels: std::cell::OnceCell::new(),
+            sampled,
             edge,
             full,
             floor: levels.map(|l| l.floor),
@@ -446,6 +451,21 @@ impl Grad {
             luma: l,
             coloured,
         }
+    }
+
+    /// The reduced luma as whole levels, and their histogram.
+    fn levels(&self) -> (&[u8], &[u32; 256]) {
+        let (levels, hist) = self.levels.get_or_init(|| {
+            let levels: Vec<u8> = self
+                .luma
+                .iter()
+                .map(|v| v.clamp(0.0, 255.0) as u8)
+                .collect();
+            let mut hist = [0u32; 256];
+            add_counts(&mut hist, &levels, |&v| usize::from(v));
+            (levels, hist)
+        });
+        (levels, hist)
     }
 
     /// The gradient field alone, as the kernels take it.
@@ -493,12 +513,7 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
     // the frame, never none, where `Roi::quad` would fall back to the centre).
     let roi = Roi::quad(g.w, g.h, *q);
     let level = |&v: &u8| usize::from(v);
-    let (levels, whole) = g.levels.get_or_init(|| {
-        let levels: Vec<u8> = g.luma.iter().map(|v| v.clamp(0.0, 255.0) as u8).collect();
-        let mut whole = [0u32; 256];
-        add_counts(&mut whole, &levels, level);
-        (levels, whole)
-    });
+    let (levels, whole) = g.levels();
     // The inside counted, the outside the whole less the inside: a pass over the inside alone (on an
     // empty keyboard, asked of dozens of outlines, this had cost 5% of the finder in V8).
     let mut inside = [0u32; 256];
@@ -2271,6 +2286,17 @@ pub fn find_with_colour(
         colour,
     };
     let g = gradient(frame);
+    // A document on a plain surface darker than it, outlined by its light region.
+    if let Some(found) = plain::outline(&g).and_then(|q| {
+        followed(
+            frame,
+            &g,
+            cfg,
+            &order(q).map(|p| [p[0] * g.scale, p[1] * g.scale]),
+        )
+    }) {
+        return Some(found);
+    }
     let in_colour = || {
         let view = colour.filter(|v| g.quiet() && has_tints(v))?;
         find_in(frame, &g.with_colour(view), cfg, &whole)
@@ -2856,7 +2882,11 @@ const TRACK_SIDE: f32 = 0.8;
 /// A live camera's frames differ little while the person holds the document still, and this is a
 /// fraction of the search's work: no lines are searched for.
 pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<Found> {
-    let g = gradient(frame);
+    followed(frame, &gradient(frame), cfg, before)
+}
+
+/// [`track`], on the finder's gradient `g` of `frame`.
+fn followed(frame: &Frame, g: &Grad, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<Found> {
     if g.w < 16 || g.h < 16 || !convex(before) {
         return None;
     }
@@ -2871,10 +2901,10 @@ pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<
                 && p[1] <= photo[1] - 1.0 - margin
         })
     };
-    let quiet = quiet(&g);
+    let quiet = quiet(g);
     // The whole outline, and each side of it, along edges.
     let holds = |q: &[[f32; 2]; 4], bows: [f32; 4]| {
-        let sides = sides_support::<1>(&g, quiet.as_deref(), q, bows);
+        let sides = sides_support::<1>(g, quiet.as_deref(), q, bows);
         let all = seen_share(summed(sides));
         (sides.iter().all(|&side| seen_share(side) >= TRACK_SIDE) && all >= TRACK_SUPPORT)
             .then_some(all)
@@ -3821,6 +3851,48 @@ mod tests {
             assert!((t - deg).abs() < 3.0, "tilt {t} for {deg}");
             assert_eq!(d.kind, Kind::IdCard, "{deg}: aspect {}", d.aspect);
         }
+    }
+
+    #[test]
+    fn a_card_on_a_plain_dark_desk_is_outlined_by_its_light_region() {
+        // Square on and seen at 30 degrees: the first look's outline, before any refit, within a
+        // Hough pixel and a half of the card's corners (rounded as an ID-1 card's are), the card then
+        // found to a pixel.
+        for s in [Scene::card(960, 720), Scene::tilted(960, 720, 30.0)] {
+            let (g, c) = gradient_of(&s);
+            let q = order(plain::outline(&g).expect("an outline"));
+            assert!(max_error(&q, &c) < 1.5, "{q:?} vs {c:?}");
+            located(&s, 1.0);
+        }
+    }
+
+    #[test]
+    fn the_first_look_gives_no_outline_but_for_a_lone_light_quadrilateral() {
+        let empty = Scene {
+            corners: [[-10.0, -10.0], [-9.0, -10.0], [-9.0, -9.0], [-10.0, -9.0]],
+            ..Scene::card(640, 480)
+        };
+        let mut cut = Scene::card(640, 480);
+        for c in &mut cut.corners {
+            c[0] += 200.0;
+        }
+        // A grey card on a white desk: the light region is the desk, all round the photo.
+        let light_desk = Scene {
+            paper: [150.0, 150.0, 150.0],
+            desk: 235.0,
+            ..Scene::card(640, 480)
+        };
+        for (name, s) in [
+            ("empty", &empty),
+            ("cut", &cut),
+            ("light desk", &light_desk),
+        ] {
+            let (g, _) = gradient_of(s);
+            assert!(plain::outline(&g).is_none(), "{name}");
+        }
+        // The search still finds the cut-off card and the card on the light desk.
+        assert!(found(&cut).is_some_and(|d| d.outside[1] && d.outside[2]));
+        located(&light_desk, 1.5);
     }
 
     #[test]
