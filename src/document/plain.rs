@@ -29,8 +29,8 @@ use super::{convex, Grad};
 const SEPARATION: f32 = 0.7;
 /// Least pixels of the reduced image per run of light pixels (on the rows taken, half of them): a
 /// surface busier than this (gravel, brick, a keyboard's keys) gives up this look before its runs are
-/// joined. A card's print splits its rows into runs too: the bench's card makes about 1,170 runs on
-/// the 120 rows taken of 427 x 240 pixels, one per 44.
+/// joined. A card's print splits its rows into runs too: the bench's card makes 1,182 runs on the
+/// 120 rows taken of 426 x 240 pixels, one per 43.
 const PIXELS_PER_RUN: usize = 8;
 /// Least ratio of the region's quadrilateral's area to its convex hull's, and most of its inverse: a
 /// card's sharp corners add a fraction of 1% to its rounded ones; a hand holding the card or two
