@@ -11,6 +11,10 @@
 //! again among the lines near it alone (a card's short edge outvoted by a keyboard's row across the
 //! card). The winner's sides are then refitted to the edge at working scale, to a fraction of a pixel.
 //! What counts as an edge scales with the photo's exposure: an underexposed photo's edges are weaker.
+//!
+//! Before any line is looked for, a first look (the `plain` module) outlines a light document on a
+//! darker surface by the region it makes, and keeps that outline if it runs along edges as one followed
+//! from the frame before must ([`track`]'s test); for a card on a dark desk no line is looked for.
 
 use crate::frame::{Boxer, Coarse, Frame, Roi};
 use crate::view::RgbaView;
@@ -2241,6 +2245,9 @@ pub fn find(frame: &Frame, cfg: &FindConfig) -> Option<Found> {
 /// [`find`], with the photo the frame was built of (`colour`), whose colours give a second opinion on
 /// a weak side: a card on a desk of nearly its own lightness differs from it in tint.
 ///
+/// First of all, the first look (see `plain`): a light document on a darker surface outlined by its
+/// region, taken if the outline holds as a followed one must.
+///
 /// A quiet photo (see `Grad::quiet`) whose colours differ somewhere (see `has_tints`) is searched
 /// first with edges of colour counting as those of lightness, and as before if that finds nothing: a
 /// page on a plain desk of its own lightness may show its sides in colour alone (the receipt among the
@@ -2885,7 +2892,8 @@ pub fn track(frame: &Frame, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<
     followed(frame, &gradient(frame), cfg, before)
 }
 
-/// [`track`], on the finder's gradient `g` of `frame`.
+/// [`track`], on the finder's gradient `g` of `frame`: also the test and refit of the first look's
+/// outline (see `plain`).
 fn followed(frame: &Frame, g: &Grad, cfg: &FindConfig, before: &[[f32; 2]; 4]) -> Option<Found> {
     if g.w < 16 || g.h < 16 || !convex(before) {
         return None;

@@ -91,8 +91,8 @@ fn otsu(hist: &[u32; 256]) -> Option<(f32, f32)> {
     Some(((0.5 * (m0 + m1) + 0.5) as f32, (between / total) as f32))
 }
 
-/// The runs of `luma` (rows of `w`) at `light` or above along each row, or `None` when there are more
-/// than `most`.
+/// The runs of `luma` (rows of `w`) at `light` or above along every [`STEP`]th row, or `None` when
+/// there are more than `most`.
 fn runs(luma: &[f32], w: usize, light: f32, most: usize) -> Option<Vec<Run>> {
     let mut out = Vec::new();
     for (y, row) in luma.chunks_exact(w).enumerate().step_by(STEP) {
@@ -153,8 +153,8 @@ fn root(parent: &mut [u32], mut i: usize) -> usize {
     i
 }
 
-/// Each run's region: the runs joined where they touch, a row to the next (sides or corners: the
-/// region of a thin slanted side stays whole), as the index of a run of the region.
+/// Each run's region: the runs joined where they touch from one row taken to the next (sides or
+/// corners: the region of a thin slanted side stays whole), as the index of a run of the region.
 fn regions(runs: &[Run]) -> Vec<u32> {
     let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
     // The previous row's runs (none when it has none) not yet passed by this row's, and the first of
@@ -192,8 +192,8 @@ fn regions(runs: &[Run]) -> Vec<u32> {
         .collect()
 }
 
-/// Twice the signed area of the triangle `a b c`: positive when it turns counter-clockwise in
-/// image coordinates (y down).
+/// Twice the signed area of the triangle `a b c`: its sign says on which side of the line from `a`
+/// to `b` the point `c` lies.
 fn turn(a: [f32; 2], b: [f32; 2], c: [f32; 2]) -> f32 {
     (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
 }
@@ -224,8 +224,8 @@ fn hull(pts: &[[f32; 2]]) -> Vec<[f32; 2]> {
     h
 }
 
-/// The convex hull of the pixels of the rows' extents `rows` (`(row, first, past the last)`, rows in
-/// order, one after the other): of the corners of the extents, of which only the outermost two at each
+/// The convex hull of the pixels of the rows' extents `rows` (of the rows taken, in order, each
+/// standing for [`STEP`] rows): of the corners of the extents, of which only the outermost two at each
 /// boundary between rows count, already in the order [`hull`] takes them.
 fn rows_hull(rows: &[Extent]) -> Vec<[f32; 2]> {
     let mut pts = Vec::with_capacity(2 * rows.len() + 2);
@@ -299,8 +299,12 @@ fn four_corners(h: &[[f32; 2]]) -> Option<[usize; 4]> {
 /// where the photo is not such a scene (see the module's documentation).
 pub(super) fn outline(g: &Grad) -> Option<[[f32; 2]; 4]> {
     let (w, h) = (g.w, g.h);
-    // The levels of a sample of the pixels, split in two (a pixel at a level has its luma below the
-    // next).
+    // As small as the search will not look at.
+    if w < 16 || h < 16 {
+        return None;
+    }
+    // The levels of every 7th pixel (the histogram the photo's paper brightness is taken from),
+    // split in two.
     let (light, separation) = otsu(&g.sampled)?;
     if separation < SEPARATION {
         return None;
