@@ -291,8 +291,7 @@ fn four_corners(h: &[[f32; 2]]) -> Option<[usize; 4]> {
     if b == a || d == c {
         return None;
     }
-    let q = [a, b, c, d];
-    Some(q)
+    Some([a, b, c, d])
 }
 
 /// The outline of a light document on a plain darker surface, in Hough pixels (not ordered), or `None`
@@ -390,8 +389,8 @@ fn fit_side(pts: &[[f32; 2]], a: [f32; 2], b: [f32; 2]) -> Option<(Segment, f32)
         ((p[1] - c[1]) * v[0] - (p[0] - c[0]) * v[1]).abs()
     };
     for tol in [0.06 * len + 2.0, 3.0, 1.5] {
-        // The points near the line: how many, and the sums of their offsets from `c` and of the
-        // offsets' products (small numbers: `c` lies among them).
+        // The points near the line: how many, and the sums of their offsets from `c`, a point on the
+        // line, and of the offsets' products (at most the side's length: f32 holds their sums).
         let (mut k, mut sx, mut sy, mut sxx, mut sxy, mut syy) =
             (0f32, 0f32, 0f32, 0f32, 0f32, 0f32);
         for p in band.iter().filter(|p| off(c, v, p) <= tol) {
