@@ -457,21 +457,6 @@ impl Grad {
         }
     }
 
-    /// The reduced luma as whole levels, and their histogram.
-    fn levels(&self) -> (&[u8], &[u32; 256]) {
-        let (levels, hist) = self.levels.get_or_init(|| {
-            let levels: Vec<u8> = self
-                .luma
-                .iter()
-                .map(|v| v.clamp(0.0, 255.0) as u8)
-                .collect();
-            let mut hist = [0u32; 256];
-            add_counts(&mut hist, &levels, |&v| usize::from(v));
-            (levels, hist)
-        });
-        (levels, hist)
-    }
-
     /// The gradient field alone, as the kernels take it.
     fn view(&self) -> Gradient<'_> {
         Gradient {
@@ -517,7 +502,12 @@ fn lighter_than_surroundings(g: &Grad, q: &[[f32; 2]; 4]) -> bool {
     // the frame, never none, where `Roi::quad` would fall back to the centre).
     let roi = Roi::quad(g.w, g.h, *q);
     let level = |&v: &u8| usize::from(v);
-    let (levels, whole) = g.levels();
+    let (levels, whole) = g.levels.get_or_init(|| {
+        let levels: Vec<u8> = g.luma.iter().map(|v| v.clamp(0.0, 255.0) as u8).collect();
+        let mut whole = [0u32; 256];
+        add_counts(&mut whole, &levels, level);
+        (levels, whole)
+    });
     // The inside counted, the outside the whole less the inside: a pass over the inside alone (on an
     // empty keyboard, asked of dozens of outlines, this had cost 5% of the finder in V8).
     let mut inside = [0u32; 256];

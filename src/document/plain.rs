@@ -22,7 +22,7 @@
 //! photo's width on the keyboard), all but two within 0.2% of the search's error (a passport with 21
 //! px of motion blur, 0.8% -> 1.1%; a card at -3 EV, 0.06% -> 0.4%).
 
-use super::{convex, Grad};
+use super::{convex, distance, intersect, line_through, unit, Grad, Line};
 
 /// Least share of the reduced image's luma variance that lies between Otsu's two classes: a light
 /// document on a plain dark surface splits the photo's lightness cleanly in two.
@@ -42,8 +42,6 @@ const STRAIGHT: f32 = 0.8;
 
 /// A region's extent on a row: the row, its first pixel, and the one past its last.
 type Extent = (u32, u32, u32);
-/// A line, as two points on it.
-type Segment = ([f32; 2], [f32; 2]);
 
 /// A run of light pixels `[x0, x1)` on row `y`.
 #[derive(Clone, Copy)]
@@ -264,11 +262,10 @@ fn four_corners(h: &[[f32; 2]]) -> Option<[usize; 4]> {
     if n < 4 {
         return None;
     }
-    let d2 = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2);
     let (mut a, mut c, mut far) = (0, 0, -1.0);
     for i in 0..n {
         for j in i + 1..n {
-            let d = d2(h[i], h[j]);
+            let d = distance(h[i], h[j]);
             if d > far {
                 (a, c, far) = (i, j, d);
             }
@@ -343,7 +340,7 @@ fn polygon_signed_area(p: &[[f32; 2]]) -> f32 {
 /// [`four_corners`]), meet. `None` when a side is not straight (see [`STRAIGHT`]).
 fn quad(pts: &[[f32; 2]], hull: &[[f32; 2]]) -> Option<[[f32; 2]; 4]> {
     let at = four_corners(hull)?.map(|i| hull[i]);
-    let mut sides = [([0f32; 2], [0f32; 2]); 4];
+    let mut sides = [Line::new(0.0, 0.0, false); 4];
     for k in 0..4 {
         let (line, straight) = fit_side(pts, at[k], at[(k + 1) % 4])?;
         if straight < STRAIGHT {
@@ -353,7 +350,7 @@ fn quad(pts: &[[f32; 2]], hull: &[[f32; 2]]) -> Option<[[f32; 2]; 4]> {
     }
     let mut q = [[0f32; 2]; 4];
     for k in 0..4 {
-        q[k] = meet(sides[(k + 3) % 4], sides[k])?;
+        q[k] = intersect(&sides[(k + 3) % 4], &sides[k])?;
     }
     Some(q)
 }
@@ -361,13 +358,13 @@ fn quad(pts: &[[f32; 2]], hull: &[[f32; 2]]) -> Option<[[f32; 2]; 4]> {
 /// The straight side between the corners `a` and `b` of the region's hull (see [`four_corners`]),
 /// fitted to the boundary points `pts` of its middle (a rounded corner's arc bends away from the side
 /// near its ends), points off the side (a light patch of the desk joined to the region) left out as the
-/// fit closes in: the line as two points, and the share of the middle's points within a pixel of it.
-fn fit_side(pts: &[[f32; 2]], a: [f32; 2], b: [f32; 2]) -> Option<(Segment, f32)> {
-    let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+/// fit closes in: the line, and the share of the middle's points within a pixel of it.
+fn fit_side(pts: &[[f32; 2]], a: [f32; 2], b: [f32; 2]) -> Option<(Line, f32)> {
+    let len = distance(a, b);
     if len < 8.0 {
         return None;
     }
-    let u = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+    let u = unit(a, b);
     // The points along the middle of the chord a-b and near it: the chord lies inside the side by the
     // depth of the rounded corners' arcs.
     let band: Vec<[f32; 2]> = pts
@@ -420,7 +417,7 @@ fn fit_side(pts: &[[f32; 2]], a: [f32; 2], b: [f32; 2]) -> Option<(Segment, f32)
         v = [e[0] / norm, e[1] / norm];
     }
     let straight = band.iter().filter(|p| off(c, v, p) <= 1.0).count() as f32 / band.len() as f32;
-    Some(((c, [c[0] + v[0], c[1] + v[1]]), straight))
+    Some((line_through(c, [c[0] + v[0], c[1] + v[1]]), straight))
 }
 
 /// The region (see [`regions`]) of greatest area with its holes filled (the document's print; a frame
@@ -507,17 +504,6 @@ fn boundary(
         }
     }
     (rows, pts)
-}
-
-/// Where the line through `a` and `b` meets the line through `c` and `d`, unless they are parallel.
-fn meet((a, b): Segment, (c, d): Segment) -> Option<[f32; 2]> {
-    let (u, v) = ([b[0] - a[0], b[1] - a[1]], [d[0] - c[0], d[1] - c[1]]);
-    let den = u[0] * v[1] - u[1] * v[0];
-    if den * den < 1e-12 * (u[0] * u[0] + u[1] * u[1]) * (v[0] * v[0] + v[1] * v[1]) {
-        return None;
-    }
-    let t = ((c[0] - a[0]) * v[1] - (c[1] - a[1]) * v[0]) / den;
-    Some([a[0] + t * u[0], a[1] + t * u[1]])
 }
 
 #[cfg(test)]
